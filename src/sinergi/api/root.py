@@ -1,0 +1,23 @@
+"""The API root ``/api/v1``: mounts each app's router; OpenAPI 3.1 at ``/api/v1/openapi.json``."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from sinergi.api import errors
+from sinergi.citizens.api import router as citizens_router
+from sinergi.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Sinergi API",
+    version="1",
+    description=(
+        "Whole-of-Government services for Indonesian public administration. "
+        "Errors are RFC 9457 problem details; creating endpoints accept an Idempotency-Key."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("", registry_router)
+api.add_router("", citizens_router)

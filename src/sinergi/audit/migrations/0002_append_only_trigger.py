@@ -1,0 +1,43 @@
+"""On PostgreSQL, refuse UPDATE and DELETE of audit entries for every client, not only Django."""
+
+from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+CREATE = """
+CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit entries are append-only (% refused)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
+CREATE TRIGGER audit_entry_append_only
+    BEFORE UPDATE OR DELETE ON audit_auditentry
+    FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();
+DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry;
+CREATE TRIGGER audit_entry_no_truncate
+    BEFORE TRUNCATE ON audit_auditentry
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry;
+DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
+DROP FUNCTION IF EXISTS audit_entry_append_only();
+"""
+
+
+def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.views import defaults
+
+from sinergi.api.errors import problem
+from sinergi.api.root import api
+from sinergi.core import health
+from sinergi.core.admin_site import site as admin_site
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin_site.urls),
+]
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """API paths answer with problem details, pages with the HTML page."""
+    if request.path.startswith("/api/"):
+        return problem(request, 404, "Not found.")
+    return defaults.page_not_found(request, exception)
