@@ -8,8 +8,9 @@ formatting it with ``params``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 def gettext_noop(message: str) -> str:
@@ -24,7 +25,7 @@ class Violation:
     field: str
     rule: str
     template: str
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
     article: str = ""
 
     @property

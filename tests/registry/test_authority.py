@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -69,7 +70,9 @@ UU_1_2022 = LegalBasis("UU 1/2022", "Pasal 4")
 PERWAL_46_2023 = LegalBasis("Peraturan Wali Kota Bandung Nomor 46 Tahun 2023", "Pasal 3")
 # Illustrative mandate instruments (a mandat is given by surat perintah, not by regulation).
 SP_KADIS = LegalBasis("Surat Perintah Kepala DPMPTSP Kota Bandung Nomor 800/017/2024", "angka 1")
-SP_KABAPENDA = LegalBasis("Surat Perintah Kepala Bapenda Provinsi Jawa Barat Nomor 973/5", "angka 2")
+SP_KABAPENDA = LegalBasis(
+    "Surat Perintah Kepala Bapenda Provinsi Jawa Barat Nomor 973/5", "angka 2"
+)
 SP_WALI_KOTA = LegalBasis("Surat Perintah Wali Kota Bandung Nomor 900/12", "angka 1")
 
 IZIN_USAHA = frozenset({"izin-usaha"})
@@ -190,7 +193,9 @@ def serving(official_id: int, name: str, *positions: int) -> Official:
 
 
 O_WALI_KOTA = Official(1, "Hendra Wiguna", (Tenure(WALI_KOTA, t(2023, 9, 20)),))
-O_FORMER_WALI_KOTA = Official(2, "Bambang Supriadi", (Tenure(WALI_KOTA, t(2018, 9, 20), t(2023, 9, 20)),))
+O_FORMER_WALI_KOTA = Official(
+    2, "Bambang Supriadi", (Tenure(WALI_KOTA, t(2018, 9, 20), t(2023, 9, 20)),)
+)
 O_KADIS = serving(3, "Siti Rahmawati", KADIS)
 O_KABID = serving(4, "Agus Setiawan", KABID)
 O_KASI = serving(5, "Rina Marlina", KASI)
@@ -272,20 +277,17 @@ LOOP_B = dataclasses.replace(
 REVOKED_ON = t(2024, 5, 1)
 
 
-def basis_wali_kota_izin() -> Basis:
-    return Basis(
-        kind=GrantKind.ATRIBUSI,
-        chain=(1,),
-        acting_position=WALI_KOTA,
-        acting_title=T_WALI_KOTA,
-        accountable_position=WALI_KOTA,
-        accountable_title=T_WALI_KOTA,
-        on_behalf_of=None,
-        signature=T_WALI_KOTA,
-        legal_bases=(UU_23_2014,),
-    )
-
-
+BASIS_WALI_KOTA = Basis(
+    kind=GrantKind.ATRIBUSI,
+    chain=(1,),
+    acting_position=WALI_KOTA,
+    acting_title=T_WALI_KOTA,
+    accountable_position=WALI_KOTA,
+    accountable_title=T_WALI_KOTA,
+    on_behalf_of=None,
+    signature=T_WALI_KOTA,
+    legal_bases=(UU_23_2014,),
+)
 BASIS_KADIS = Basis(
     kind=GrantKind.DELEGASI,
     chain=(1, 2),
@@ -315,7 +317,7 @@ AUTHORISED = [
         O_WALI_KOTA,
         IZIN_TERBIT,
         NOW,
-        basis_wali_kota_izin(),
+        BASIS_WALI_KOTA,
         id="pasal-12-atribusi-acts-in-own-name-under-the-law",
     ),
     pytest.param(
@@ -469,7 +471,7 @@ AUTHORISED = [
         O_WALI_KOTA,
         IZIN_TERBIT,
         NOW,
-        basis_wali_kota_izin(),
+        BASIS_WALI_KOTA,
         id="pasal-11-precedence-tie-goes-to-lowest-grant-id",
     ),
 ]
@@ -1075,16 +1077,48 @@ def any_grant(draw: st.DrawFn, grant_id: int) -> Grant:
     )
 
 
+EARLY = t(2020, 1, 1)
+often_none = st.one_of(st.none(), st.none(), st.none(), st.sampled_from(MOMENTS))
+
+
 @st.composite
 def worlds(draw: st.DrawFn) -> tuple[list[Grant], Official, Scope, datetime]:
-    ids = draw(st.lists(st.integers(1, 8), min_size=1, max_size=8, unique=True))
-    grants = [draw(any_grant(grant_id)) for grant_id in ids]
+    """Grant graphs that are mostly well formed (so chains resolve) with defects mixed in."""
+    ids = draw(st.permutations(range(1, 10)))[: draw(st.integers(1, 8))]
+    grants: list[Grant] = []
+    for grant_id in ids:
+        grant = draw(any_grant(grant_id))
+        if not grants and draw(st.integers(0, 3)):
+            grant = dataclasses.replace(
+                grant, kind=GrantKind.ATRIBUSI, allows_onward_delegation=draw(st.booleans())
+            )
+        if grant.kind != GrantKind.ATRIBUSI and grants and draw(st.integers(0, 5)):
+            parent = draw(st.sampled_from(grants))
+            grantor = parent.holder_position if draw(st.integers(0, 5)) else grant.grantor_position
+            grant = dataclasses.replace(grant, source_grant=parent.id, grantor_position=grantor)
+            if draw(st.integers(0, 3)):
+                grant = dataclasses.replace(
+                    grant, services=parent.services, decisions=parent.decisions
+                )
+        if draw(st.integers(0, 3)):
+            grant = dataclasses.replace(
+                grant, valid_from=EARLY, valid_to=draw(often_none), revoked_at=draw(often_none)
+            )
+        grants.append(grant)
     tenures = draw(
         st.lists(
-            st.builds(Tenure, st.integers(1, 4), st.sampled_from(MOMENTS), optional_moment),
+            st.builds(
+                Tenure, st.integers(1, 4), st.sampled_from([EARLY, EARLY, *MOMENTS]), often_none
+            ),
+            min_size=1,
             max_size=3,
         )
     )
+    # Usually the official holds the position of one of the grants, as in real lookups.
+    if draw(st.integers(0, 3)):
+        tenures[0] = dataclasses.replace(
+            tenures[0], position=draw(st.sampled_from(grants)).holder_position
+        )
     scope = Scope(draw(st.sampled_from(SERVICES)), draw(st.sampled_from(DECISIONS)))
     at = draw(st.sampled_from([*MOMENTS, t(2024, 3, 1)]))
     return grants, Official(1, "Pejabat", tuple(tenures)), scope, at
@@ -1129,7 +1163,7 @@ def test_property_every_basis_is_a_lawful_chain(
     )
     assert all(g.covers(scope) and in_force(g, at) for g in chain)
     assert len(set(result.chain)) == len(result.chain)
-    for parent, child in zip(chain, chain[1:], strict=False):
+    for parent, child in pairwise(chain):
         assert child.source_grant == parent.id
         assert child.grantor_position == parent.holder_position
         assert parent.kind != GrantKind.MANDAT
@@ -1153,3 +1187,74 @@ def test_property_validate_grant_refuses_strategic_mandates(new: Grant, ids: lis
     expected = new.kind == GrantKind.MANDAT and bool(new.decisions & (STRATEGIC_DECISIONS | {ANY}))
     assert strategic is expected
     assert all(r.grant == new.id for r in refusals)
+
+
+@st.composite
+def chains(draw: st.DrawFn) -> tuple[list[Grant], Scope, datetime]:
+    """One line of grants from an atribusi down, each link now and then defective."""
+
+    def rarely() -> bool:
+        return draw(st.integers(0, 9)) == 0
+
+    def sometimes(moment: datetime) -> datetime | None:
+        return moment if rarely() else None
+
+    scope = Scope(draw(st.sampled_from(SERVICES)), draw(st.sampled_from(DECISIONS)))
+    other = next(s for s in SERVICES if s != scope.service)
+    grants: list[Grant] = []
+    for position in range(1, draw(st.integers(1, 5)) + 1):
+        parent = grants[-1] if grants else None
+        kinds = [GrantKind.DELEGASI, GrantKind.DELEGASI, GrantKind.MANDAT]
+        grants.append(
+            Grant(
+                id=position * 10,
+                kind=GrantKind.ATRIBUSI if parent is None else draw(st.sampled_from(kinds)),
+                holder_position=position,
+                holder_title=f"Jabatan {position}",
+                grantor_position=None
+                if parent is None
+                else (position if rarely() else parent.holder_position),
+                grantor_title="UU 1/2000" if parent is None else parent.holder_title,
+                source_grant=None if parent is None else parent.id,
+                services=frozenset(
+                    {other if rarely() else draw(st.sampled_from([scope.service, ANY]))}
+                ),
+                decisions=frozenset(
+                    {"tolak" if rarely() else draw(st.sampled_from([scope.decision, ANY]))}
+                ),
+                legal_basis=LegalBasis(f"Dasar {position}", "Pasal 1"),
+                valid_from=t(2024, 6, 1) if rarely() else EARLY,
+                valid_to=sometimes(draw(st.sampled_from(MOMENTS))),
+                revoked_at=sometimes(draw(st.sampled_from(MOMENTS))),
+                allows_onward_delegation=not rarely(),
+            )
+        )
+    return grants, scope, draw(st.sampled_from(MOMENTS))
+
+
+@settings(max_examples=500, deadline=None)
+@given(chains())
+def test_property_basis_exactly_when_every_link_is_lawful(
+    line: tuple[list[Grant], Scope, datetime],
+) -> None:
+    """Pasal 1 angka 22-24, 13-15: authority holds iff every grant and every hand-over holds."""
+    grants, scope, at = line
+    acting = grants[-1]
+    official = Official(1, "Pejabat", (Tenure(acting.holder_position, EARLY),))
+    lawful = (
+        all(g.covers(scope) and in_force(g, at) for g in grants)
+        and all(
+            parent.kind != GrantKind.MANDAT
+            and (child.kind != GrantKind.DELEGASI or parent.allows_onward_delegation)
+            and child.grantor_position == parent.holder_position
+            for parent, child in pairwise(grants)
+        )
+        and not (acting.kind == GrantKind.MANDAT and scope.decision in STRATEGIC_DECISIONS)
+    )
+    result = resolve_authority(grants, official, scope, at)
+    if lawful:
+        assert isinstance(result, Basis)
+        assert result.chain == tuple(g.id for g in grants)
+    else:
+        assert isinstance(result, Refusal)
+        assert result.grant == (acting.id if acting.covers(scope) else None)

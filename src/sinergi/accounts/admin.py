@@ -8,7 +8,7 @@ from sinergi.audit.admin import AuditedModelAdmin
 from sinergi.core.admin_site import site
 
 
-class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Role"), {"fields": ("role",)}))  # type: ignore[misc]

@@ -56,8 +56,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = [
-            {"field": _field_of(list(e.get("loc", []))), "rule": e.get("type", "invalid"),
-             "message": e.get("msg", "")}
+            {
+                "field": _field_of(list(e.get("loc", []))),
+                "rule": e.get("type", "invalid"),
+                "message": e.get("msg", ""),
+            }
             for e in exc.errors
         ]
         return problem(request, 422, gettext("The request is not valid."), errors=errors)
@@ -65,8 +68,12 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(RuleError)
     def _rules(request: HttpRequest, exc: RuleError) -> HttpResponse:
         errors = [
-            {"field": v.field, "rule": v.rule, "message": v.translated(gettext),
-             "article": v.article}
+            {
+                "field": v.field,
+                "rule": v.rule,
+                "message": v.translated(gettext),
+                "article": v.article,
+            }
             for v in exc.violations
         ]
         return problem(request, 422, errors[0]["message"], errors=errors, code=errors[0]["rule"])
@@ -76,7 +83,9 @@ def install(api: NinjaAPI) -> None:
         errors: list[dict[str, Any]] = []
         if hasattr(exc, "error_dict"):
             for field, field_errors in exc.message_dict.items():
-                errors.extend({"field": field, "rule": "invalid", "message": m} for m in field_errors)
+                errors.extend(
+                    {"field": field, "rule": "invalid", "message": m} for m in field_errors
+                )
         else:
             errors.extend({"field": "body", "rule": "invalid", "message": m} for m in exc.messages)
         return problem(request, 422, errors[0]["message"] if errors else "", errors=errors)

@@ -57,7 +57,15 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(AuditEntry, site=site)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["id", "at", "actor_username", "agency_code", "action", "object_type", "object_id"]
+    list_display = [
+        "id",
+        "at",
+        "actor_username",
+        "agency_code",
+        "action",
+        "object_type",
+        "object_id",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_username", "request_id"]
 

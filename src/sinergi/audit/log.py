@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 
+from sinergi.accounts.models import User
 from sinergi.audit.models import AuditEntry
 from sinergi.citizens.nik import scrub_niks
 from sinergi.core.context import current_request_id
@@ -41,7 +42,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user = actor if isinstance(actor, User) else None
     return AuditEntry.objects.create(
         actor=user,
         actor_username=user.get_username() if user is not None else "",

@@ -1,7 +1,5 @@
 """Citizen-related endpoints."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 

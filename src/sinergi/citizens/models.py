@@ -21,9 +21,7 @@ class Citizen(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
     birth_date = models.DateField(_("date of birth"))
-    sex = models.CharField(
-        _("sex"), max_length=1, choices=[("L", _("Male")), ("P", _("Female"))]
-    )
+    sex = models.CharField(_("sex"), max_length=1, choices=[("L", _("Male")), ("P", _("Female"))])
     domicile = models.ForeignKey(
         "registry.Region",
         on_delete=models.PROTECT,
@@ -50,3 +48,21 @@ class Citizen(models.Model):
     @property
     def masked_nik(self) -> str:
         return mask_nik(self.nik)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext
+
+        from sinergi.citizens.validation import check_nik
+        from sinergi.rules import RuleError
+
+        try:
+            info = check_nik(self.nik)
+        except RuleError as exc:
+            raise ValidationError({"nik": [v.translated(gettext) for v in exc.violations]}) from exc
+        if self.birth_date and str(self.birth_date) != info.birth_date.isoformat():
+            raise ValidationError(
+                {"birth_date": gettext("The date of birth does not match the NIK.")}
+            )
+        if self.sex and self.sex != info.sex:
+            raise ValidationError({"sex": gettext("The sex does not match the NIK.")})

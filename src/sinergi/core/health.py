@@ -13,7 +13,8 @@ def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            row = cursor.fetchone()
+            return row is not None and tuple(row) == (1,)
     except DatabaseError:
         return False
 

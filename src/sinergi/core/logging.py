@@ -45,7 +45,9 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value if isinstance(value, (int, float, bool)) else scrub_niks(str(value))
+                entry[key] = (
+                    value if isinstance(value, (int, float, bool)) else scrub_niks(str(value))
+                )
         if record.exc_info:
             entry["exc"] = scrub_niks(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)

@@ -33,6 +33,10 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 DEMO_START = datetime(2025, 1, 2, tzinfo=JAKARTA)
 
 
+def _day(day: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time.min, JAKARTA)
+
+
 def _at(day: str | None) -> datetime | None:
     return datetime.combine(date.fromisoformat(day), time.min, JAKARTA) if day else None
 
@@ -104,7 +108,7 @@ def _grants(data: dict[str, Any], positions: dict[str, Position], admin: User) -
             regulation=spec["regulation"],
             article=spec.get("article", ""),
             url=spec.get("url", ""),
-            valid_from=_at(spec["valid_from"]),
+            valid_from=_day(spec["valid_from"]),
             valid_to=_at(spec.get("valid_to")),
             allows_onward_delegation=kind is GrantKind.ATRIBUSI
             and bool(settings.SINERGI["ATTRIBUTION_DELEGABLE_BY_DEFAULT"]),
@@ -146,7 +150,9 @@ def _service_points(data: dict[str, Any], users: dict[str, User]) -> None:
             )
 
 
-def _appointments(data: dict[str, Any], users: dict[str, User], positions: dict[str, Position]) -> None:
+def _appointments(
+    data: dict[str, Any], users: dict[str, User], positions: dict[str, Position]
+) -> None:
     for login in data["logins"]:
         if "position" in login:
             Appointment.objects.get_or_create(

@@ -59,9 +59,7 @@ def access_official(caller: Caller, username: str) -> User:
 
 
 def visible_grants(caller: Caller) -> QuerySet[AuthorityGrant]:
-    grants = AuthorityGrant.objects.select_related(
-        "holder__agency", "grantor__agency", "source"
-    )
+    grants = AuthorityGrant.objects.select_related("holder__agency", "grantor__agency", "source")
     user = _user(caller)
     if user is not None and user.sees_everything:
         return grants

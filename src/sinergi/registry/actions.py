@@ -26,9 +26,7 @@ def _may_grant(user: User, kind: GrantKind, grantor: Position | None) -> bool:
     if kind is GrantKind.ATRIBUSI or grantor is None or not user.works_in_agency:
         return False
     return (
-        Appointment.objects.active_at(timezone.now())
-        .filter(user=user, position=grantor)
-        .exists()
+        Appointment.objects.active_at(timezone.now()).filter(user=user, position=grantor).exists()
     )
 
 

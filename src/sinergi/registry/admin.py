@@ -53,7 +53,20 @@ class RegionAdmin(AuditedModelAdmin):
 class AgencyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Agency
-        fields = "__all__"
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "level",
+            "region",
+            "parent",
+            "sector",
+            "valid_from",
+            "valid_to",
+            "succession",
+            "successors",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -129,7 +142,23 @@ class AppointmentAdmin(AuditedModelAdmin):
 class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AuthorityGrant
-        exclude = ["created_by"]
+        fields = [
+            "kind",
+            "holder",
+            "grantor",
+            "source",
+            "services",
+            "decisions",
+            "regulation",
+            "article",
+            "url",
+            "valid_from",
+            "valid_to",
+            "allows_onward_delegation",
+            "published_at",
+            "revoked_at",
+            "revoked_reason",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

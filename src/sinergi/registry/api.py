@@ -1,6 +1,7 @@
-"""Registry endpoints: regions, agencies, service points, officials and authority grants."""
+"""Registry endpoints: regions, agencies, service points, officials and authority grants.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: django-ninja reads the annotations at import.
+"""
 
 from datetime import datetime
 from typing import Any
@@ -10,11 +11,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sinergi.accounts.models import User
-from sinergi.api.auth import PUBLIC, SIGNED_IN
+from sinergi.api.auth import PUBLIC, SIGNED_IN, caller, signed_in
 from sinergi.registry import access, actions
 from sinergi.registry.authority import Basis, GrantKind, Scope
 from sinergi.registry.codes import RegionLevel
@@ -143,7 +144,7 @@ def list_agencies(request: HttpRequest, filters: Query[AgencyFilter]) -> list[di
     if filters.sector:
         agencies = agencies.filter(sector__icontains=filters.sector)
     if filters.region:
-        agencies = agencies.filter(region_id__startswith=filters.region)
+        agencies = agencies.filter(region__code__startswith=filters.region)
     if filters.live_on:
         day = filters.live_on.date()
         agencies = agencies.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
@@ -189,7 +190,7 @@ def _service_points() -> QuerySet[ServicePoint]:
 def list_service_points(request: HttpRequest, region: str | None = None) -> list[dict[str, Any]]:
     points = _service_points().order_by("code")
     if region:
-        points = points.filter(region_id__startswith=region)
+        points = points.filter(region__code__startswith=region)
     return [_service_point(p) for p in points]
 
 
@@ -232,12 +233,13 @@ def _official(user: User) -> dict[str, Any]:
 @router.get("/officials", response=list[OfficialOut], auth=SIGNED_IN)
 @paginate(LimitOffsetPagination)
 def list_officials(request: HttpRequest) -> list[dict[str, Any]]:
-    return _LazyMap(access.visible_officials(request.auth).order_by("username"), _official)  # type: ignore[return-value]
+    officials = access.visible_officials(signed_in(request)).order_by("username")
+    return _LazyMap(officials, _official)  # type: ignore[return-value]
 
 
 @router.get("/officials/{username}", response=OfficialOut, auth=SIGNED_IN)
 def get_official(request: HttpRequest, username: str) -> dict[str, Any]:
-    return _official(access.access_official(request.auth, username))
+    return _official(access.access_official(signed_in(request), username))
 
 
 class AuthorityQuery(Schema):
@@ -251,14 +253,16 @@ def official_authority(
     request: HttpRequest, username: str, query: Query[AuthorityQuery]
 ) -> dict[str, Any]:
     """Under which authority this official could decide ``decision`` on ``service``, or why not."""
-    official = access.access_official(request.auth, username)
+    official = access.access_official(signed_in(request), username)
     result = authority_of(
         official, Scope(service=query.service, decision=query.decision), query.at or timezone.now()
     )
     if isinstance(result, Basis):
-        codes = dict(Position.objects.filter(
-            pk__in=[result.acting_position, result.accountable_position]
-        ).values_list("pk", "code"))
+        codes = dict(
+            Position.objects.filter(
+                pk__in=[result.acting_position, result.accountable_position]
+            ).values_list("pk", "code")
+        )
         return {
             "allowed": True,
             "kind": result.kind.value,
@@ -311,7 +315,7 @@ def _grants(caller: Any) -> QuerySet[AuthorityGrant]:
 def list_grants(
     request: HttpRequest, agency: str | None = None, position: str | None = None
 ) -> list[dict[str, Any]]:
-    grants = _grants(request.auth).order_by("id")
+    grants = _grants(caller(request)).order_by("id")
     if agency:
         grants = grants.filter(Q(holder__agency__code=agency) | Q(grantor__agency__code=agency))
     if position:
@@ -321,7 +325,7 @@ def list_grants(
 
 @router.get("/grants/{grant_id}", response=GrantOut, auth=PUBLIC)
 def get_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
-    return _grant(access.access_grant(request.auth, grant_id))
+    return _grant(access.access_grant(caller(request), grant_id))
 
 
 def _position_by_code(code: str | None, field: str) -> Position | None:
@@ -341,7 +345,7 @@ def _position_by_code(code: str | None, field: str) -> Position | None:
 
 
 @router.post("/grants", response={201: GrantOut}, auth=SIGNED_IN)
-def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str, Any]]:
+def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
     try:
         kind = GrantKind(payload.kind)
     except ValueError:
@@ -356,7 +360,7 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str,
     assert holder is not None
     source = None
     if payload.source is not None:
-        source = access.visible_grants(request.auth).filter(pk=payload.source).first()
+        source = access.visible_grants(signed_in(request)).filter(pk=payload.source).first()
         if source is None:
             raise RuleError(
                 Violation(
@@ -367,7 +371,7 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str,
                 )
             )
     grant = actions.create_grant(
-        acting_user=request.auth,
+        acting_user=signed_in(request),
         kind=kind,
         holder=holder,
         grantor=_position_by_code(payload.grantor, "grantor"),
@@ -382,18 +386,18 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str,
         allows_onward_delegation=payload.allows_onward_delegation,
         publish=payload.publish,
     )
-    return 201, _grant(_grants(request.auth).get(pk=grant.pk))
+    return Status(201, _grant(_grants(signed_in(request)).get(pk=grant.pk)))
 
 
 @router.post("/grants/{grant_id}/revoke", response=GrantOut, auth=SIGNED_IN)
 def revoke_grant(request: HttpRequest, grant_id: int, payload: RevokeIn) -> dict[str, Any]:
-    grant = access.access_grant(request.auth, grant_id)
-    actions.revoke_grant(acting_user=request.auth, grant=grant, reason=payload.reason)
-    return _grant(_grants(request.auth).get(pk=grant_id))
+    grant = access.access_grant(signed_in(request), grant_id)
+    actions.revoke_grant(acting_user=signed_in(request), grant=grant, reason=payload.reason)
+    return _grant(_grants(signed_in(request)).get(pk=grant_id))
 
 
 @router.post("/grants/{grant_id}/publish", response=GrantOut, auth=SIGNED_IN)
 def publish_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
-    grant = access.access_grant(request.auth, grant_id)
-    actions.publish_grant(acting_user=request.auth, grant=grant)
-    return _grant(_grants(request.auth).get(pk=grant_id))
+    grant = access.access_grant(signed_in(request), grant_id)
+    actions.publish_grant(acting_user=signed_in(request), grant=grant)
+    return _grant(_grants(signed_in(request)).get(pk=grant_id))

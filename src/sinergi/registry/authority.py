@@ -263,12 +263,16 @@ def _lapse_params(grant: Grant, at: datetime) -> dict[str, str]:
     }
 
 
+def _pair(child: Grant, source: int) -> dict[str, str]:
+    """Params naming a link: the grant and the source grant it rests on."""
+    return {"grant": str(child.id), "source": str(source)}
+
+
 def _link_defects(child: Grant, parent: Grant, field: str | None, grant: int) -> list[Refusal]:
     """What is unlawful about ``child`` passing on ``parent``'s authority.
 
     ``field`` None means "name the input field" (creation); otherwise every refusal uses it.
     """
-    params = {"grant": str(child.id), "source": str(parent.id)}
     defects: list[Refusal] = []
     if parent.kind == GrantKind.MANDAT:
         defects.append(
@@ -276,7 +280,7 @@ def _link_defects(child: Grant, parent: Grant, field: str | None, grant: int) ->
                 field=field or "source_grant",
                 rule="onward_mandate",
                 template=_T_ONWARD_MANDATE,
-                params=params,
+                params=_pair(child, parent.id),
                 article=_ART_ONWARD_MANDATE,
                 grant=grant,
             )
@@ -287,7 +291,7 @@ def _link_defects(child: Grant, parent: Grant, field: str | None, grant: int) ->
                 field=field or "kind",
                 rule="onward_delegation",
                 template=_T_ONWARD_DELEGATION,
-                params=params,
+                params=_pair(child, parent.id),
                 article=_ART_ONWARD_DELEGATION,
                 grant=grant,
             )
@@ -298,7 +302,11 @@ def _link_defects(child: Grant, parent: Grant, field: str | None, grant: int) ->
                 field=field or "grantor_position",
                 rule="grantor_not_holder",
                 template=_T_GRANTOR_NOT_HOLDER,
-                params={**params, "grantor": child.grantor_title, "holder": parent.holder_title},
+                params={
+                    **_pair(child, parent.id),
+                    "grantor": child.grantor_title,
+                    "holder": parent.holder_title,
+                },
                 article=_ART_DERIVED,
                 grant=grant,
             )
@@ -324,13 +332,12 @@ def _walk(
     child = start
     while child.kind != GrantKind.ATRIBUSI:
         source = child.source_grant
-        params = {"grant": str(child.id), "source": "" if source is None else str(source)}
         if source is None:
             return Refusal(
                 field=field,
                 rule="source_invalid",
                 template=_T_SOURCE_NONE,
-                params={**params, "kind": str(child.kind)},
+                params={"grant": str(child.id), "source": "", "kind": str(child.kind)},
                 article=_ART_ORIGIN,
                 grant=start.id,
             )
@@ -339,7 +346,7 @@ def _walk(
                 field=field,
                 rule="source_invalid",
                 template=_T_SOURCE_CYCLE,
-                params=params,
+                params=_pair(child, source),
                 article=_ART_ORIGIN,
                 grant=start.id,
             )
@@ -349,7 +356,7 @@ def _walk(
                 field=field,
                 rule="source_invalid",
                 template=_T_SOURCE_MISSING,
-                params=params,
+                params=_pair(child, source),
                 article=_ART_ORIGIN,
                 grant=start.id,
             )
@@ -363,7 +370,7 @@ def _walk(
                 field=field,
                 rule="source_invalid",
                 template=_T_SOURCE_LAPSE[lapse],
-                params={**_lapse_params(parent, at), **params},
+                params={**_lapse_params(parent, at), **_pair(child, source)},
                 article=_LAPSE_ARTICLE[lapse],
                 grant=start.id,
             )
@@ -372,7 +379,11 @@ def _walk(
                 field=field,
                 rule="scope_exceeds_source",
                 template=_T_SOURCE_SCOPE,
-                params={**params, "service": scope.service, "decision": scope.decision},
+                params={
+                    **_pair(child, source),
+                    "service": scope.service,
+                    "decision": scope.decision,
+                },
                 article=_ART_DERIVED,
                 grant=start.id,
             )
@@ -456,18 +467,17 @@ def resolve_authority(
     as that is the authority the official most likely meant to use. ``grants`` is read once.
     """
     positions = {t.position for t in official.tenures if _in_office(t, at)}
-    base = {"official": official.name, "at": _iso(at)}
     if not positions:
         return Refusal(
             field=_AUTHORITY,
             rule="not_in_office",
             template=_T_NOT_IN_OFFICE,
-            params=base,
+            params={"official": official.name, "at": _iso(at)},
             article=_ART_OFFICE,
         )
     by_id: dict[int, Grant] = {}
     candidates: list[Grant] = []
-    for grant in grants:
+    for grant in grants:  # one pass: index every grant, pick the ones the official may use
         by_id[grant.id] = grant
         if grant.holder_position in positions and grant.covers(scope):
             candidates.append(grant)
@@ -476,7 +486,12 @@ def resolve_authority(
             field=_AUTHORITY,
             rule="no_grant",
             template=_T_NO_GRANT,
-            params={**base, "service": scope.service, "decision": scope.decision},
+            params={
+                "official": official.name,
+                "at": _iso(at),
+                "service": scope.service,
+                "decision": scope.decision,
+            },
             article=_ART_OFFICE,
         )
     candidates.sort(key=lambda g: (_PRECEDENCE[g.kind], g.id))

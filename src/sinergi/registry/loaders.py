@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
-from django.db import transaction
+from django.db import connections, transaction
 from tqdm import tqdm
 
 from sinergi.registry.codes import parse_region_code
@@ -39,8 +39,6 @@ REGION_LISTS: dict[int, str] = {
 CURRENT_LIST = max(REGION_LISTS)
 BATCH = 5000
 
-T = TypeVar("T")
-
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -64,7 +62,7 @@ def _mark_loaded(name: str, sha: str, rows: int) -> None:
     ReferenceDataLoad.objects.update_or_create(name=name, defaults={"sha256": sha, "rows": rows})
 
 
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def _batches[T](items: Iterable[T], size: int) -> Iterator[list[T]]:
     batch: list[T] = []
     for item in items:
         batch.append(item)
@@ -75,15 +73,26 @@ def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+@dataclass(frozen=True, slots=True)
+class RegionRow:
+    code: str
+    name: str
+    level: str
+    kind: str
+    parent: str | None
+    source_list: int
+    lists: tuple[int, ...]
+    current: bool
+
+
 def region_rows(
     regions_csv: Path = REGIONS_CSV, historical_csv: Path = HISTORICAL_CSV
-) -> list[Region]:
-    """Every region, current and historical, as unsaved model instances (parents first)."""
+) -> list[RegionRow]:
+    """Every region, current and historical, parents before children."""
     with historical_csv.open(encoding="utf-8", newline="") as handle:
         history = {row["kode"]: row for row in csv.DictReader(handle)}
-    all_years = sorted(REGION_LISTS)
-    rows: list[Region] = []
-    seen: set[str] = set()
+    all_years = tuple(sorted(REGION_LISTS))
+    rows: list[RegionRow] = []
     with regions_csv.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             code = row["kode"]
@@ -98,58 +107,84 @@ def region_rows(
                     )
                 )
             past = history.get(code)
-            lists = [int(y) for y in past["daftar"].split(";")] if past else all_years
+            lists = tuple(int(y) for y in past["daftar"].split(";")) if past else all_years
             rows.append(
-                Region(
-                    code=code,
-                    name=row["nama"],
-                    level=parsed.level.value,
-                    kind=parsed.kind,
-                    parent_id=parsed.parent,
-                    source_list_id=CURRENT_LIST,
-                    lists=lists,
-                    current=True,
+                RegionRow(
+                    code,
+                    row["nama"],
+                    parsed.level.value,
+                    parsed.kind,
+                    parsed.parent,
+                    CURRENT_LIST,
+                    lists,
+                    True,
                 )
             )
-            seen.add(code)
+    seen = {r.code for r in rows}
     for code, past in history.items():
         if code in seen:
             continue
         parsed = parse_region_code(code)
         rows.append(
-            Region(
-                code=code,
-                name=past["nama_terakhir"],
-                level=parsed.level.value,
-                kind=parsed.kind,
-                parent_id=parsed.parent,
-                source_list_id=int(past["terakhir_dalam"]),
-                lists=[int(y) for y in past["daftar"].split(";")],
-                current=False,
+            RegionRow(
+                code,
+                past["nama_terakhir"],
+                parsed.level.value,
+                parsed.kind,
+                parsed.parent,
+                int(past["terakhir_dalam"]),
+                tuple(int(y) for y in past["daftar"].split(";")),
+                False,
             )
         )
         seen.add(code)
-    for region in rows:
-        if region.parent_id is not None and region.parent_id not in seen:
-            region.parent_id = None  # a retired code whose parent no list kept
+    # A retired code whose parent no list kept is stored without a parent.
+    rows = [r if r.parent is None or r.parent in seen else replace(r, parent=None) for r in rows]
     rows.sort(key=lambda r: (len(r.code), r.code))
     return rows
 
 
+_UPSERT = """
+INSERT INTO registry_region
+    (code, name, level, kind, parent_id, source_list_id, lists, "current", bps_code)
+VALUES (%s, %s, %s, %s, %s, %s, {json}, %s, '')
+ON CONFLICT (code) DO UPDATE SET
+    name = excluded.name, level = excluded.level, kind = excluded.kind,
+    parent_id = excluded.parent_id, source_list_id = excluded.source_list_id,
+    lists = excluded.lists, "current" = excluded."current"
+"""
+
+
 def load_regions(*, progress: bool = True, force: bool = False) -> LoadResult:
+    """Upsert every region in batches of plain SQL: 92k model instances through the ORM cost
+    several times the whole load (see docs/performance.md)."""
     name = "regions"
     sha = _sha256(REGIONS_CSV, HISTORICAL_CSV)
     if not force and _already_loaded(name, sha):
         return LoadResult(name, Region.objects.count(), skipped=True)
     rows = region_rows()
-    fields = ["name", "level", "kind", "parent", "source_list", "lists", "current"]
-    with transaction.atomic():
+    connection = connections[Region.objects.db]
+    sql = _UPSERT.format(json="%s::jsonb" if connection.vendor == "postgresql" else "%s")
+    with transaction.atomic(), connection.cursor() as cursor:
         for year, decree in REGION_LISTS.items():
             RegionList.objects.update_or_create(year=year, defaults={"decree": decree})
         bar = tqdm(total=len(rows), desc="regions", unit="row", disable=not progress)
         for batch in _batches(rows, BATCH):
-            Region.objects.bulk_create(
-                batch, update_conflicts=True, unique_fields=["code"], update_fields=fields
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        r.code,
+                        r.name,
+                        r.level,
+                        r.kind,
+                        r.parent,
+                        r.source_list,
+                        json.dumps(list(r.lists)),
+                        r.current,
+                    )
+                    for r in batch
+                ],
             )
             bar.update(len(batch))
         bar.close()
@@ -219,8 +254,10 @@ def load_agencies(*, path: Path = AGENCIES_CSV, force: bool = False) -> LoadResu
             )
             by_code[agency.code] = agency
         for code, agency in by_code.items():
-            agency.parent_id = by_code[p].pk if (p := nodes[code].parent) in by_code else (
-                Agency.objects.get(code=p).pk if p else None
+            agency.parent_id = (
+                by_code[p].pk
+                if (p := nodes[code].parent) in by_code
+                else (Agency.objects.get(code=p).pk if p else None)
             )
             agency.save(update_fields=["parent"])
         for code, node in nodes.items():

@@ -14,9 +14,7 @@ from sinergi.registry.models import Appointment, AuthorityGrant
 def official_of(user: User) -> Official:
     tenures = tuple(
         Tenure(position=a.position_id, valid_from=a.valid_from, valid_to=a.valid_to)
-        for a in Appointment.objects.filter(user=user).only(
-            "position_id", "valid_from", "valid_to"
-        )
+        for a in Appointment.objects.filter(user=user).only("position_id", "valid_from", "valid_to")
     )
     return Official(id=user.pk, name=user.get_full_name() or user.get_username(), tenures=tenures)
 

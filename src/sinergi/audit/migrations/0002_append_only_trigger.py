@@ -1,4 +1,8 @@
-"""On PostgreSQL, refuse UPDATE and DELETE of audit entries for every client, not only Django."""
+"""On PostgreSQL, refuse UPDATE and DELETE of audit entries for every client, not only Django.
+
+TRUNCATE is left to privileges: the application role in production is not granted it (see
+docs/operations.md), while test databases are emptied with it between transactional tests.
+"""
 
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -15,14 +19,9 @@ DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
 CREATE TRIGGER audit_entry_append_only
     BEFORE UPDATE OR DELETE ON audit_auditentry
     FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();
-DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry;
-CREATE TRIGGER audit_entry_no_truncate
-    BEFORE TRUNCATE ON audit_auditentry
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only();
 """
 
 DROP = """
-DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry;
 DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
 DROP FUNCTION IF EXISTS audit_entry_append_only();
 """

@@ -6,33 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Citizen',
+            name="Citizen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nik', models.CharField(max_length=16, unique=True, verbose_name='NIK')),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('birth_date', models.DateField(verbose_name='date of birth')),
-                ('sex', models.CharField(choices=[('L', 'Male'), ('P', 'Female')], max_length=1, verbose_name='sex')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('domicile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='domicile (village)')),
-                ('user', models.OneToOneField(blank=True, help_text='Empty for a walk-in citizen served at a front desk without an account.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='citizen', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nik", models.CharField(max_length=16, unique=True, verbose_name="NIK")),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                ("birth_date", models.DateField(verbose_name="date of birth")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("L", "Male"), ("P", "Female")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "domicile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="domicile (village)",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Empty for a walk-in citizen served at a front desk without an account.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citizen",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'citizen',
-                'verbose_name_plural': 'citizens',
+                "verbose_name": "citizen",
+                "verbose_name_plural": "citizens",
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,210 +14,619 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ReferenceDataLoad',
+            name="ReferenceDataLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('sha256', models.CharField(max_length=64)),
-                ('rows', models.PositiveIntegerField()),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("sha256", models.CharField(max_length=64)),
+                ("rows", models.PositiveIntegerField()),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='RegionList',
+            name="RegionList",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name='year')),
-                ('decree', models.CharField(max_length=200, verbose_name='decree')),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        primary_key=True, serialize=False, verbose_name="year"
+                    ),
+                ),
+                ("decree", models.CharField(max_length=200, verbose_name="decree")),
             ],
             options={
-                'verbose_name': 'official region list',
-                'verbose_name_plural': 'official region lists',
-                'ordering': ['year'],
+                "verbose_name": "official region list",
+                "verbose_name_plural": "official region lists",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False, verbose_name='Kemendagri code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('level', models.CharField(choices=[('provinsi', 'provinsi'), ('kabupaten_kota', 'kabupaten_kota'), ('kecamatan', 'kecamatan'), ('desa_kelurahan', 'desa_kelurahan')], max_length=20, verbose_name='level')),
-                ('kind', models.CharField(max_length=20, verbose_name='kind')),
-                ('bps_code', models.CharField(blank=True, max_length=10, verbose_name='BPS code')),
-                ('lists', models.JSONField(default=list, verbose_name='official lists')),
-                ('current', models.BooleanField(default=True, help_text='False for codes retired or moved; they stay known (a NIK keeps them).', verbose_name='in the current list')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.region', verbose_name='parent')),
-                ('source_list', models.ForeignKey(help_text='The latest official list this code appears in.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.regionlist', verbose_name='decree')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=13,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="Kemendagri code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("provinsi", "provinsi"),
+                            ("kabupaten_kota", "kabupaten_kota"),
+                            ("kecamatan", "kecamatan"),
+                            ("desa_kelurahan", "desa_kelurahan"),
+                        ],
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20, verbose_name="kind")),
+                ("bps_code", models.CharField(blank=True, max_length=10, verbose_name="BPS code")),
+                ("lists", models.JSONField(default=list, verbose_name="official lists")),
+                (
+                    "current",
+                    models.BooleanField(
+                        default=True,
+                        help_text="False for codes retired or moved; they stay known (a NIK keeps them).",
+                        verbose_name="in the current list",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.region",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "source_list",
+                    models.ForeignKey(
+                        help_text="The latest official list this code appears in.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.regionlist",
+                        verbose_name="decree",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=250, verbose_name='name')),
-                ('short_name', models.CharField(max_length=100, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('kementerian_koordinator', 'Coordinating ministry'), ('kementerian', 'Ministry'), ('unit_eselon_1', 'Echelon I unit'), ('lpnk', 'Non-ministerial government agency'), ('lembaga', 'State institution'), ('lembaga_independen', 'Independent institution'), ('kepolisian', 'National police'), ('kepolisian_daerah', 'Regional police'), ('kejaksaan', 'Public prosecution service'), ('badan_hukum_publik', 'Public legal entity'), ('bumn', 'State-owned enterprise'), ('bumd', 'Regionally owned enterprise'), ('pemerintah_daerah', 'Regional government'), ('perangkat_daerah', 'Regional government unit')], max_length=30, verbose_name='kind')),
-                ('level', models.CharField(choices=[('pusat', 'Central'), ('provinsi', 'Province'), ('kabupaten_kota', 'Regency/city')], max_length=20, verbose_name='level')),
-                ('sector', models.CharField(blank=True, max_length=120, verbose_name='sector')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('succession', models.CharField(blank=True, choices=[('rename', 'rename'), ('merge', 'merge'), ('split', 'split')], max_length=10, verbose_name='succession')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.agency', verbose_name='parent')),
-                ('successors', models.ManyToManyField(blank=True, related_name='predecessors', to='registry.agency', verbose_name='successors')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='registry.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=250, verbose_name="name")),
+                ("short_name", models.CharField(max_length=100, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kementerian_koordinator", "Coordinating ministry"),
+                            ("kementerian", "Ministry"),
+                            ("unit_eselon_1", "Echelon I unit"),
+                            ("lpnk", "Non-ministerial government agency"),
+                            ("lembaga", "State institution"),
+                            ("lembaga_independen", "Independent institution"),
+                            ("kepolisian", "National police"),
+                            ("kepolisian_daerah", "Regional police"),
+                            ("kejaksaan", "Public prosecution service"),
+                            ("badan_hukum_publik", "Public legal entity"),
+                            ("bumn", "State-owned enterprise"),
+                            ("bumd", "Regionally owned enterprise"),
+                            ("pemerintah_daerah", "Regional government"),
+                            ("perangkat_daerah", "Regional government unit"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("pusat", "Central"),
+                            ("provinsi", "Province"),
+                            ("kabupaten_kota", "Regency/city"),
+                        ],
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                ("sector", models.CharField(blank=True, max_length=120, verbose_name="sector")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "succession",
+                    models.CharField(
+                        blank=True,
+                        choices=[("rename", "rename"), ("merge", "merge"), ("split", "split")],
+                        max_length=10,
+                        verbose_name="succession",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.agency",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "successors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="predecessors",
+                        to="registry.agency",
+                        verbose_name="successors",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="registry.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['code'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceCounter',
+            name="ServiceCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100, verbose_name='counter')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counters', to='registry.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=100, verbose_name="counter")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counters",
+                        to="registry.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'counter',
-                'verbose_name_plural': 'counters',
+                "verbose_name": "counter",
+                "verbose_name_plural": "counters",
             },
         ),
         migrations.CreateModel(
-            name='ServicePoint',
+            name="ServicePoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=250, verbose_name='name')),
-                ('kind', models.CharField(choices=[('samsat', 'SAMSAT office'), ('mpp', 'Public service mall (MPP)'), ('kantor_bersama', 'Joint office'), ('ptsp', 'One-stop integrated service office (PTSP)')], max_length=20, verbose_name='kind')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('agencies', models.ManyToManyField(related_name='service_points', through='registry.ServiceCounter', to='registry.agency')),
-                ('operator', models.ForeignKey(help_text='The agency that runs the building and its front desk.', on_delete=django.db.models.deletion.PROTECT, related_name='operated_points', to='registry.agency', verbose_name='operator')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=250, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("samsat", "SAMSAT office"),
+                            ("mpp", "Public service mall (MPP)"),
+                            ("kantor_bersama", "Joint office"),
+                            ("ptsp", "One-stop integrated service office (PTSP)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        related_name="service_points",
+                        through="registry.ServiceCounter",
+                        to="registry.agency",
+                    ),
+                ),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        help_text="The agency that runs the building and its front desk.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="operated_points",
+                        to="registry.agency",
+                        verbose_name="operator",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service point',
-                'verbose_name_plural': 'service points',
-                'ordering': ['code'],
+                "verbose_name": "service point",
+                "verbose_name_plural": "service points",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='servicecounter',
-            name='service_point',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='counters', to='registry.servicepoint'),
+            model_name="servicecounter",
+            name="service_point",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="counters",
+                to="registry.servicepoint",
+            ),
         ),
         migrations.CreateModel(
-            name='ServicePointStaff',
+            name="ServicePointStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateTimeField(verbose_name='from')),
-                ('valid_to', models.DateTimeField(blank=True, null=True, verbose_name='until')),
-                ('service_point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='registry.servicepoint')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='desk_postings', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateTimeField(verbose_name="from")),
+                ("valid_to", models.DateTimeField(blank=True, null=True, verbose_name="until")),
+                (
+                    "service_point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="registry.servicepoint",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="desk_postings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'front-desk posting',
-                'verbose_name_plural': 'front-desk postings',
+                "verbose_name": "front-desk posting",
+                "verbose_name_plural": "front-desk postings",
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, verbose_name='code')),
-                ('name', models.CharField(max_length=250, verbose_name='name')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='registry.agency', verbose_name='agency')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.unit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, verbose_name="code")),
+                ("name", models.CharField(max_length=250, verbose_name="name")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="registry.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.unit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('is_head', models.BooleanField(default=False, verbose_name='head of the agency')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='registry.agency', verbose_name='agency')),
-                ('superior', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subordinates', to='registry.position', verbose_name='superior')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='registry.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("is_head", models.BooleanField(default=False, verbose_name="head of the agency")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="registry.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "superior",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subordinates",
+                        to="registry.position",
+                        verbose_name="superior",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="registry.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'position',
-                'verbose_name_plural': 'positions',
-                'ordering': ['agency__code', 'code'],
+                "verbose_name": "position",
+                "verbose_name_plural": "positions",
+                "ordering": ["agency__code", "code"],
             },
         ),
         migrations.CreateModel(
-            name='AuthorityGrant',
+            name="AuthorityGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('atribusi', 'atribusi'), ('delegasi', 'delegasi'), ('mandat', 'mandat')], max_length=10, verbose_name='kind')),
-                ('services', models.JSONField(default=list, help_text='Service codes, or "*".', verbose_name='services')),
-                ('decisions', models.JSONField(default=list, help_text='Decision kinds, or "*".', verbose_name='decisions')),
-                ('regulation', models.CharField(max_length=250, verbose_name='regulation')),
-                ('article', models.CharField(blank=True, max_length=120, verbose_name='article')),
-                ('url', models.URLField(blank=True, verbose_name='URL')),
-                ('valid_from', models.DateTimeField(verbose_name='valid from')),
-                ('valid_to', models.DateTimeField(blank=True, null=True, verbose_name='valid to')),
-                ('allows_onward_delegation', models.BooleanField(default=False, verbose_name='may be delegated onward')),
-                ('published_at', models.DateTimeField(blank=True, help_text='Until published, only the agencies party to the grant can see it.', null=True, verbose_name='published at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('revoked_reason', models.TextField(blank=True, verbose_name='reason for revocation')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, help_text='The grant whose authority a delegation or mandate passes on.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='derived', to='registry.authoritygrant', verbose_name='source grant')),
-                ('grantor', models.ForeignKey(blank=True, help_text='Empty for an attribution, which comes from a law.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='granted', to='registry.position', verbose_name='grantor position')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='registry.position', verbose_name='holder position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("atribusi", "atribusi"),
+                            ("delegasi", "delegasi"),
+                            ("mandat", "mandat"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "services",
+                    models.JSONField(
+                        default=list, help_text='Service codes, or "*".', verbose_name="services"
+                    ),
+                ),
+                (
+                    "decisions",
+                    models.JSONField(
+                        default=list, help_text='Decision kinds, or "*".', verbose_name="decisions"
+                    ),
+                ),
+                ("regulation", models.CharField(max_length=250, verbose_name="regulation")),
+                ("article", models.CharField(blank=True, max_length=120, verbose_name="article")),
+                ("url", models.URLField(blank=True, verbose_name="URL")),
+                ("valid_from", models.DateTimeField(verbose_name="valid from")),
+                ("valid_to", models.DateTimeField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "allows_onward_delegation",
+                    models.BooleanField(default=False, verbose_name="may be delegated onward"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Until published, only the agencies party to the grant can see it.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "revoked_reason",
+                    models.TextField(blank=True, verbose_name="reason for revocation"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The grant whose authority a delegation or mandate passes on.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="derived",
+                        to="registry.authoritygrant",
+                        verbose_name="source grant",
+                    ),
+                ),
+                (
+                    "grantor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for an attribution, which comes from a law.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="granted",
+                        to="registry.position",
+                        verbose_name="grantor position",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="registry.position",
+                        verbose_name="holder position",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'authority grant',
-                'verbose_name_plural': 'authority grants',
-                'ordering': ['id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='grant_period_not_empty')],
+                "verbose_name": "authority grant",
+                "verbose_name_plural": "authority grants",
+                "ordering": ["id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gt", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="grant_period_not_empty",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('definitif', 'Definitive'), ('plt', 'Acting (Plt)'), ('plh', 'Daily executive (Plh)')], default='definitif', max_length=10, verbose_name='kind')),
-                ('valid_from', models.DateTimeField(verbose_name='from')),
-                ('valid_to', models.DateTimeField(blank=True, null=True, verbose_name='until')),
-                ('decree', models.CharField(blank=True, max_length=200, verbose_name='appointment decree')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='registry.position', verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("definitif", "Definitive"),
+                            ("plt", "Acting (Plt)"),
+                            ("plh", "Daily executive (Plh)"),
+                        ],
+                        default="definitif",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("valid_from", models.DateTimeField(verbose_name="from")),
+                ("valid_to", models.DateTimeField(blank=True, null=True, verbose_name="until")),
+                (
+                    "decree",
+                    models.CharField(blank=True, max_length=200, verbose_name="appointment decree"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="registry.position",
+                        verbose_name="position",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appointment',
-                'verbose_name_plural': 'appointments',
-                'ordering': ['-valid_from'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='appointment_period_not_empty')],
+                "verbose_name": "appointment",
+                "verbose_name_plural": "appointments",
+                "ordering": ["-valid_from"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gt", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="appointment_period_not_empty",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='region',
-            index=models.Index(fields=['level', 'current', 'code'], name='registry_re_level_28eed9_idx'),
+            model_name="region",
+            index=models.Index(
+                fields=["level", "current", "code"], name="registry_re_level_28eed9_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicecounter',
-            constraint=models.UniqueConstraint(fields=('service_point', 'label'), name='counter_label_unique_per_point'),
+            model_name="servicecounter",
+            constraint=models.UniqueConstraint(
+                fields=("service_point", "label"), name="counter_label_unique_per_point"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicepointstaff',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='desk_posting_period_not_empty'),
+            model_name="servicepointstaff",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gt", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="desk_posting_period_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('agency', 'code'), name='unit_code_unique'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("agency", "code"), name="unit_code_unique"),
         ),
     ]

@@ -46,7 +46,9 @@ class ServicePoint(models.Model):
 class ServiceCounter(models.Model):
     """One agency's counter at a service point."""
 
-    service_point = models.ForeignKey(ServicePoint, on_delete=models.CASCADE, related_name="counters")
+    service_point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="counters"
+    )
     agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="counters")
     label = models.CharField(_("counter"), max_length=100)
 

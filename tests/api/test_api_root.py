@@ -1,0 +1,55 @@
+"""The API root: OpenAPI 3.1, interactive docs, one problem-details shape for every 4xx."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from sinergi.api.root import api
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_is_version_3_1(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.1")
+    assert "/api/v1/regions" in schema["paths"]
+
+
+def test_the_committed_openapi_snapshot_is_current() -> None:
+    """Regenerate with `make openapi` when the API changes on purpose."""
+    current = api.get_openapi_schema()
+    assert json.loads(SNAPSHOT.read_text()) == json.loads(json.dumps(current, sort_keys=True))
+
+
+def test_interactive_docs_load_their_assets_locally(client: Client) -> None:
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert b"/static/ninja/swagger-ui-bundle.js" in page.content
+    assert b"cdn." not in page.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/v1/no-such-thing", 404),
+        ("get", "/api/v1/regions/99", 404),
+        ("get", "/api/v1/officials", 401),
+        ("get", "/api/v1/regions?limit=abc", 422),
+        ("post", "/api/v1/grants", 401),
+    ],
+)
+def test_every_4xx_is_a_problem_detail(client: Client, method: str, path: str, status: int) -> None:
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert set(body) >= {"title", "detail", "instance", "request_id"}
+    assert body["request_id"] == response["X-Request-ID"]
