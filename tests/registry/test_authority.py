@@ -916,8 +916,14 @@ VALIDATE = [
     pytest.param(
         MANDAT_IZIN,
         as_map(grants_with(g2={"revoked_at": MANDAT_START + timedelta(days=1)})),
+        [("source_grant", "source_invalid", PASAL_13_14)],
+        id="pasal-13-14-no-back-dated-grant-from-a-revoked-source",
+    ),
+    pytest.param(
+        MANDAT_IZIN,
+        as_map(grants_with(g2={"valid_to": MANDAT_START + timedelta(days=1)})),
         [],
-        id="pasal-13-14-source-revoked-only-later",
+        id="pasal-15-1-a-source-ending-later-may-still-be-passed-on",
     ),
     pytest.param(
         MANDAT_IZIN,

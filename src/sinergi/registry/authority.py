@@ -238,14 +238,17 @@ def _iso(moment: datetime | None) -> str:
     return "" if moment is None else moment.isoformat()
 
 
-def _lapse(grant: Grant, at: datetime) -> str | None:
+def _lapse(grant: Grant, at: datetime, *, any_revocation: bool = False) -> str | None:
     """The rule a grant breaks at ``at`` by time alone, or None while it is in force.
 
     When both the revocation and the end date have passed, whichever came first is reported.
+    ``any_revocation`` counts a revocation even if it takes effect after ``at``: once withdrawn,
+    authority may no longer be passed on, not even for the time before the withdrawal.
     """
     revoked_at, valid_to = grant.revoked_at, grant.valid_to
-    if revoked_at is not None and revoked_at <= at:
-        return _EXPIRED if valid_to is not None and valid_to < revoked_at else _REVOKED
+    if revoked_at is not None and (any_revocation or revoked_at <= at):
+        ended_first = valid_to is not None and valid_to < revoked_at and valid_to <= at
+        return _EXPIRED if ended_first else _REVOKED
     if valid_to is not None and valid_to <= at:
         return _EXPIRED
     if at < grant.valid_from:
@@ -322,6 +325,7 @@ def _walk(
     *,
     field: str,
     check_links: bool,
+    any_revocation: bool = False,
 ) -> list[Grant] | Refusal:
     """The chain from ``start`` up to its atribusi, or why the chain does not hold at ``at``.
 
@@ -364,7 +368,7 @@ def _walk(
             defects = _link_defects(child, parent, field, start.id)
             if defects:
                 return defects[0]
-        lapse = _lapse(parent, at)
+        lapse = _lapse(parent, at, any_revocation=any_revocation)
         if lapse is not None:
             return Refusal(
                 field=field,
@@ -584,8 +588,17 @@ def validate_grant(new: Grant, grants: Mapping[int, Grant]) -> list[Refusal]:
             links = [r for r in links if r.rule != "grantor_not_holder"]
         out.extend(links)
     if source is not None:
-        # The whole chain must be in force when the new grant starts; this also ends cycles.
-        chain = _walk(new, get, new.valid_from, None, field="source_grant", check_links=False)
+        # The whole chain must be in force when the new grant starts and never revoked (a
+        # revoked grant cannot be passed on, even back-dated); the walk also ends cycles.
+        chain = _walk(
+            new,
+            get,
+            new.valid_from,
+            None,
+            field="source_grant",
+            check_links=False,
+            any_revocation=True,
+        )
         if isinstance(chain, Refusal):
             out.append(chain)
     if source is not None and source is not new:
