@@ -44,11 +44,11 @@ def t(year: int, month: int, day: int, hour: int = 0) -> datetime:
 # Articles as the rules cite them.
 PASAL_8 = "UU 30/2014 Pasal 8 ayat (2)"
 PASAL_12 = "UU 30/2014 Pasal 12 ayat (1)"
-PASAL_13_5 = "UU 30/2014 Pasal 13 ayat (5)"
+PASAL_13_3 = "UU 30/2014 Pasal 13 ayat (3) dan (4)"
 PASAL_13_14 = "UU 30/2014 Pasal 13 dan Pasal 14"
 PASAL_14_7 = "UU 30/2014 Pasal 14 ayat (7)"
 PASAL_15_A = "UU 30/2014 Pasal 15 ayat (1) huruf a"
-PASAL_15_B = "UU 30/2014 Pasal 15 ayat (1) huruf b"
+PASAL_15_C = "UU 30/2014 Pasal 15 ayat (1) huruf c"
 ANGKA_23_24 = "UU 30/2014 Pasal 1 angka 23 dan 24"
 ANGKA_24 = "UU 30/2014 Pasal 1 angka 24 dan Pasal 14"
 
@@ -585,7 +585,7 @@ REFUSED = [
         O_KABID,
         IZIN_TOLAK,
         NOW,
-        ("onward_delegation", 4, PASAL_13_5),
+        ("onward_delegation", 4, PASAL_13_3),
         "Grant 2 may not be delegated further, so grant 4 cannot be a delegasi.",
         id="pasal-13-5-onward-delegation-without-permission",
     ),
@@ -702,7 +702,7 @@ def test_pasal_8_grants_may_be_a_one_shot_iterable() -> None:
 
 
 def test_pasal_13_long_subdelegation_chain_resolves_without_recursion() -> None:
-    """Pasal 13 ayat (5): a chain thousands of grants deep is walked, not recursed."""
+    """A chain thousands of grants deep is walked, not recursed."""
     depth = 3000
     top = dataclasses.replace(ATRIBUSI_IZIN, id=0, holder_position=0)
     chain = [top]
@@ -778,13 +778,13 @@ VALIDATE = [
     pytest.param(
         dataclasses.replace(DELEGASI_IZIN, services=frozenset()),
         BY_ID,
-        [("services", "empty_scope", PASAL_15_B)],
+        [("services", "empty_scope", PASAL_15_C)],
         id="pasal-15-1-b-no-services",
     ),
     pytest.param(
         dataclasses.replace(DELEGASI_IZIN, decisions=frozenset()),
         BY_ID,
-        [("decisions", "empty_scope", PASAL_15_B)],
+        [("decisions", "empty_scope", PASAL_15_C)],
         id="pasal-15-1-b-no-decisions",
     ),
     pytest.param(
@@ -844,7 +844,7 @@ VALIDATE = [
     pytest.param(
         SUBDELEGASI,
         BY_ID,
-        [("kind", "onward_delegation", PASAL_13_5)],
+        [("kind", "onward_delegation", PASAL_13_3)],
         id="pasal-13-5-subdelegation-not-allowed",
     ),
     pytest.param(
@@ -856,7 +856,7 @@ VALIDATE = [
     pytest.param(
         DELEGASI_IZIN,
         as_map(grants_with(g1={"allows_onward_delegation": False})),
-        [("kind", "onward_delegation", PASAL_13_5)],
+        [("kind", "onward_delegation", PASAL_13_3)],
         id="pasal-13-5-atribusi-closed-to-delegation",
     ),
     pytest.param(
@@ -967,7 +967,7 @@ VALIDATE = [
         BY_ID,
         [
             ("valid_to", "empty_period", PASAL_15_A),
-            ("services", "empty_scope", PASAL_15_B),
+            ("services", "empty_scope", PASAL_15_C),
             ("source_grant", "source_required", PASAL_12),
             ("decisions", "mandate_strategic", PASAL_14_7),
         ],

@@ -80,3 +80,11 @@ def test_outsider_cannot_ask_about_other_agencies_officials(as_user: Any) -> Non
         "/api/v1/officials/bapenda.dki/authority", {"service": "pkb", "decision": "tetapkan"}
     )
     assert response.status_code == 404
+
+
+def test_a_wildcard_question_is_refused(as_user: Any) -> None:
+    response = as_user("bapenda.dki").get(
+        "/api/v1/officials/bapenda.dki/authority", {"service": "*", "decision": "tetapkan"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["rule"] == "scope_wildcard"

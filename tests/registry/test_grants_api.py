@@ -87,7 +87,7 @@ def test_a_mandate_may_not_cover_strategic_decisions(as_user: Any) -> None:
 
 
 def test_a_delegatee_may_not_delegate_onward_without_permission(as_user: Any) -> None:
-    """UU 30/2014 Pasal 13 ayat (5)."""
+    """UU 30/2014 Pasal 13 ayat (3) dan (4)."""
     with Unchanged():
         response = post(
             as_user("kepala.dpmptsp.bdg"),

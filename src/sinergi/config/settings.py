@@ -231,8 +231,8 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 # --- Sinergi --------------------------------------------------------------------------------
 # Unconfirmed legal points ([U] in the domain brief) are settings, not constants.
 SINERGI = {
-    # UU 30/2014 Pasal 13 ayat (5): may a delegatee pass authority on? Only when the grant says
-    # so; whether an attribution may be delegated unless its law forbids it is [U].
+    # UU 30/2014 Pasal 13 ayat (3) dan (4): a delegatee passes authority on only when the grant
+    # says so; whether an attribution may be delegated unless its law forbids it is [U].
     "ATTRIBUTION_DELEGABLE_BY_DEFAULT": env_bool("SINERGI_ATTRIBUTION_DELEGABLE", True),
     "DEMO_PASSWORD": env_str("SINERGI_DEMO_PASSWORD", "sinergi-demo-2026"),
 }

@@ -254,9 +254,17 @@ def official_authority(
 ) -> dict[str, Any]:
     """Under which authority this official could decide ``decision`` on ``service``, or why not."""
     official = access.access_official(signed_in(request), username)
-    result = authority_of(
-        official, Scope(service=query.service, decision=query.decision), query.at or timezone.now()
-    )
+    try:
+        scope = Scope(service=query.service, decision=query.decision)
+    except ValueError:
+        raise RuleError(
+            Violation(
+                field="service",
+                rule="scope_wildcard",
+                template=gettext_noop("Ask about one service and one decision, not a wildcard."),
+            )
+        ) from None
+    result = authority_of(official, scope, query.at or timezone.now())
     if isinstance(result, Basis):
         codes = dict(
             Position.objects.filter(

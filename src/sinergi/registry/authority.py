@@ -59,12 +59,12 @@ _AUTHORITY = "authority"
 _ART_OFFICE = "UU 30/2014 Pasal 8 ayat (2)"
 _ART_PERIOD = "UU 30/2014 Pasal 15 ayat (1) huruf a"
 _ART_REVOKED = "UU 30/2014 Pasal 13 dan Pasal 14"
-_ART_ONWARD_DELEGATION = "UU 30/2014 Pasal 13 ayat (5)"
+_ART_ONWARD_DELEGATION = "UU 30/2014 Pasal 13 ayat (3) dan (4)"
 _ART_ONWARD_MANDATE = "UU 30/2014 Pasal 1 angka 24 dan Pasal 14"
 _ART_STRATEGIC = "UU 30/2014 Pasal 14 ayat (7)"
 _ART_DERIVED = "UU 30/2014 Pasal 1 angka 23 dan 24"
 _ART_ORIGIN = "UU 30/2014 Pasal 12 ayat (1)"
-_ART_SCOPE = "UU 30/2014 Pasal 15 ayat (1) huruf b"
+_ART_SCOPE = "UU 30/2014 Pasal 15 ayat (1) huruf c"
 
 # Rule codes that describe a lapse in time, with the article behind each.
 _NOT_YET_VALID = "grant_not_yet_valid"
@@ -513,8 +513,9 @@ def resolve_authority(
 def validate_grant(new: Grant, grants: Mapping[int, Grant]) -> list[Refusal]:
     """Everything wrong with recording ``new`` next to ``grants``; empty when it may be made.
 
-    ``grants`` may already hold an older version of ``new`` (an edit); ``new`` replaces it, so
-    a source chain that leads back to ``new`` is caught as a cycle.
+    ``grants`` needs the source chain of ``new``. It may already hold an older version of
+    ``new`` (an edit); ``new`` replaces it, so a chain leading back to ``new`` is a cycle. The
+    source chain must be in force at ``new.valid_from`` and carry no revocation at all.
     """
     out: list[Refusal] = []
 
