@@ -194,3 +194,23 @@ def test_the_mandator_revokes_and_authority_is_gone(as_user: Any) -> None:
         ]
         == "Mutasi"
     )
+
+
+def test_a_retried_request_with_the_same_idempotency_key_creates_one_grant(as_user: Any) -> None:
+    kepala = as_user("kepala.dpmptsp.bdg")
+    headers = {"Idempotency-Key": "grant-2026-0001"}
+    body = mandate_from_kepala_dpmptsp()
+    first = kepala.post("/api/v1/grants", body, content_type="application/json", headers=headers)
+    count = AuthorityGrant.objects.count()
+    second = kepala.post("/api/v1/grants", body, content_type="application/json", headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json()
+    assert AuthorityGrant.objects.count() == count
+    with Unchanged():
+        other = kepala.post(
+            "/api/v1/grants",
+            mandate_from_kepala_dpmptsp(article="lain"),
+            content_type="application/json",
+            headers=headers,
+        )
+    assert_refused(other, "Idempotency-Key", "idempotency_key_reused")

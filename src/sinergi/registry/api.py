@@ -16,6 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from sinergi.accounts.models import User
 from sinergi.api.auth import PUBLIC, SIGNED_IN, caller, signed_in
+from sinergi.core.idempotency import idempotent
 from sinergi.registry import access, actions
 from sinergi.registry.authority import Basis, GrantKind, Scope
 from sinergi.registry.codes import RegionLevel
@@ -353,6 +354,7 @@ def _position_by_code(code: str | None, field: str) -> Position | None:
 
 
 @router.post("/grants", response={201: GrantOut}, auth=SIGNED_IN)
+@idempotent
 def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
     try:
         kind = GrantKind(payload.kind)
