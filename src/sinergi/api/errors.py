@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sinergi.core.context import current_request_id
-from sinergi.core.errors import Forbidden, NotFound
+from sinergi.core.errors import Conflict, Forbidden, NotFound
 from sinergi.rules import RuleError
 
 PROBLEM_JSON = "application/problem+json"
@@ -106,6 +106,12 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem(request, 403, str(exc) or gettext("You may not do this."))
+
+    @api.exception_handler(Conflict)
+    def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        return problem(
+            request, 409, str(exc) or gettext("Someone else changed this first; reload it.")
+        )
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from sinergi.api import errors
+from sinergi.cases.api import router as cases_router
+from sinergi.catalog.api import router as catalog_router
 from sinergi.citizens.api import router as citizens_router
 from sinergi.registry.api import router as registry_router
 
@@ -21,3 +23,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", registry_router)
 api.add_router("", citizens_router)
+api.add_router("", catalog_router)
+api.add_router("", cases_router)

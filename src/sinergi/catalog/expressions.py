@@ -62,7 +62,10 @@ class Expression:
 
     @property
     def names(self) -> frozenset[str]:
-        return frozenset(n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name))
+        """The data fields the condition reads (not the literals true, false, null)."""
+        return frozenset(
+            n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name) and n.id not in _LITERALS
+        )
 
     def evaluate(self, data: Mapping[str, Any]) -> Any:
         return _eval(self.tree.body, data)
@@ -95,11 +98,18 @@ def evaluate(source: str, data: Mapping[str, Any]) -> Any:
     return compile_expression(source).evaluate(data)
 
 
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _eval(node: ast.expr, data: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
-        return {"true": True, "false": False, "null": None}.get(node.id, data.get(node.id))
+        return _LITERALS[node.id] if node.id in _LITERALS else data.get(node.id)
     if isinstance(node, (ast.List, ast.Tuple)):
         return tuple(_eval(e, data) for e in node.elts)
     if isinstance(node, ast.BoolOp):
@@ -107,7 +117,9 @@ def _eval(node: ast.expr, data: Mapping[str, Any]) -> Any:
         return all(values) if isinstance(node.op, ast.And) else any(values)
     if isinstance(node, ast.UnaryOp):
         value = _eval(node.operand, data)
-        return (not value) if isinstance(node.op, ast.Not) else -value
+        if isinstance(node.op, ast.Not):
+            return not value
+        return -value if _is_number(value) else None
     if isinstance(node, ast.Compare):
         left = _eval(node.left, data)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
@@ -120,8 +132,13 @@ def _eval(node: ast.expr, data: Mapping[str, Any]) -> Any:
             left = right
         return True
     if isinstance(node, ast.BinOp):
+        left, right = _eval(node.left, data), _eval(node.right, data)
+        if isinstance(node.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
+            return left + right if len(left) + len(right) <= MAX_LENGTH else None
+        if not (_is_number(left) and _is_number(right)):
+            return None  # arithmetic is on numbers only: no text repetition or % formatting
         try:
-            return _ARITH[type(node.op)](_eval(node.left, data), _eval(node.right, data))
-        except (TypeError, ZeroDivisionError):
+            return _ARITH[type(node.op)](left, right)
+        except (ArithmeticError, ValueError):
             return None
     raise _refuse(ast.unparse(node), f"{type(node).__name__} is not part of the language")

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "sinergi.audit",
     "sinergi.registry",
     "sinergi.citizens",
+    "sinergi.catalog",
+    "sinergi.cases",
     "sinergi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -220,6 +222,7 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
@@ -235,4 +238,10 @@ SINERGI = {
     # says so; whether an attribution may be delegated unless its law forbids it is [U].
     "ATTRIBUTION_DELEGABLE_BY_DEFAULT": env_bool("SINERGI_ATTRIBUTION_DELEGABLE", True),
     "DEMO_PASSWORD": env_str("SINERGI_DEMO_PASSWORD", "sinergi-demo-2026"),
+    # Whether cuti bersama counts as a working day for service deadlines is [U]: off by default.
+    "CUTI_BERSAMA_IS_WORKING": env_bool("SINERGI_CUTI_BERSAMA_IS_WORKING", False),
+    # After a reminder or an escalation, how long before the next level (working days).
+    "ESCALATION_GRACE_WORKING_DAYS": env_int("SINERGI_ESCALATION_GRACE_DAYS", 1),
+    # Keberatan (objection) window after a decision: 21 working days (UU 30/2014; MA 2021).
+    "OBJECTION_WINDOW_WORKING_DAYS": env_int("SINERGI_OBJECTION_WINDOW_DAYS", 21),
 }

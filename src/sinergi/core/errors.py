@@ -7,3 +7,7 @@ class NotFound(Exception):
 
 class Forbidden(Exception):
     """The caller may see the object but not do this to it (HTTP 403 with a message)."""
+
+
+class Conflict(Exception):
+    """Someone else changed the object first (HTTP 409): reload and decide again."""

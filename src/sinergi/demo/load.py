@@ -12,6 +12,7 @@ from django.db import transaction
 from sinergi.accounts.models import User
 from sinergi.accounts.roles import Role
 from sinergi.audit.log import record
+from sinergi.catalog.loaders import load_services
 from sinergi.citizens.models import Citizen
 from sinergi.citizens.validation import check_nik
 from sinergi.demo.manifest import manifest
@@ -192,3 +193,4 @@ def load_demo(*, progress: bool = True) -> None:
         _service_points(data, users)
         _grants(data, positions, users["admin"])
         _citizens(data, users)
+        load_services()

@@ -1,0 +1,61 @@
+"""The only way to load a case (DESIGN rule 2).
+
+An agency sees a case only while it has, or had, an active step in it; a coordinator sees
+every case of the services its agency coordinates; the auditor sees everything; a citizen sees
+their own cases, or one case by its receipt number and PIN; a front-desk officer sees the cases
+taken at their service point. Missing and forbidden are the same 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import check_password
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from sinergi.accounts.models import User
+from sinergi.accounts.roles import Role
+from sinergi.cases.models import Case
+from sinergi.core.errors import NotFound
+from sinergi.registry.access import agency_ids_of
+from sinergi.registry.models import ServicePointStaff
+
+
+def visible_cases(caller: User | AnonymousUser) -> QuerySet[Case]:
+    cases = Case.objects.select_related("service", "definition", "citizen")
+    if not isinstance(caller, User) or not caller.is_active:
+        return cases.none()
+    if caller.sees_everything:
+        return cases if caller.role == Role.AUDITOR else cases.none()
+    rule = Q(citizen__user=caller)
+    agencies = agency_ids_of(caller)
+    if agencies:
+        rule |= Q(steps__agency_id__in=agencies, steps__activated_at__isnull=False)
+        if caller.role in {Role.COORDINATOR, Role.AGENCY_HEAD}:
+            rule |= Q(service__coordinator_id__in=agencies)
+    if caller.role == Role.FRONT_DESK:
+        now = timezone.now()
+        points = ServicePointStaff.objects.filter(user=caller, valid_from__lte=now).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=now)
+        )
+        rule |= Q(service_point_id__in=points.values("service_point_id"))
+    return cases.filter(rule).distinct()
+
+
+def access_case(caller: User | AnonymousUser, receipt_number: str) -> Case:
+    case = visible_cases(caller).filter(receipt_number=receipt_number).first()
+    if case is None:
+        raise NotFound(receipt_number)
+    return case
+
+
+def access_case_by_pin(receipt_number: str, pin: str) -> Case:
+    """A citizen without an account tracks a case with its receipt number and PIN."""
+    case = (
+        Case.objects.select_related("service", "definition", "citizen")
+        .filter(receipt_number=receipt_number)
+        .first()
+    )
+    if case is None or not pin or not check_password(pin, case.pin_hash):
+        raise NotFound(receipt_number)
+    return case

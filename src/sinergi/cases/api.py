@@ -1,0 +1,314 @@
+"""Case endpoints: submit, track, an agency's task list, claim and act, revise, withdraw.
+
+No `from __future__ import annotations` here: django-ninja reads the annotations at import.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from sinergi.api.auth import PUBLIC, SIGNED_IN, caller, signed_in
+from sinergi.cases import actions
+from sinergi.cases.access import access_case, access_case_by_pin
+from sinergi.cases.measures import case_figures
+from sinergi.cases.models import Case, CaseEvent, CaseStep
+from sinergi.cases.receipts import is_valid_receipt, normalise_receipt
+from sinergi.citizens.models import Citizen
+from sinergi.citizens.validation import check_nik
+from sinergi.core.errors import NotFound
+from sinergi.core.idempotency import idempotent
+from sinergi.registry.access import agency_ids_of
+from sinergi.rules import RuleError, Violation, gettext_noop
+
+router = Router(tags=["cases"])
+
+
+class WalkInCitizen(Schema):
+    nik: str
+    full_name: str
+    email: str = ""
+    phone: str = ""
+
+
+class SubmitIn(Schema):
+    service: str
+    variant: str
+    data: dict[str, Any] = {}
+    citizen: WalkInCitizen | None = None
+
+
+class SubmittedOut(Schema):
+    receipt_number: str
+    pin: str | None
+    status: str
+    version: int
+
+
+class StepOut(Schema):
+    step_id: str
+    title: str
+    agency: str
+    status: str
+    activated_at: datetime | None
+    due_at: datetime | None
+    done_at: datetime | None
+    outcome: str
+    escalation: int
+    signature: str | None
+
+
+class EventOut(Schema):
+    at: datetime
+    kind: str
+    step_id: str
+    agency: str | None
+
+
+class FiguresOut(Schema):
+    visits: int
+    counters: int
+    handoffs: int
+    carries: int
+
+
+class CaseOut(Schema):
+    receipt_number: str
+    service: str
+    variant: str
+    version: int
+    pattern: str
+    status: str
+    submitted_at: datetime
+    decided_at: datetime | None
+    deemed_due_at: datetime | None
+    waiting_on: list[str]
+    figures: FiguresOut
+    steps: list[StepOut]
+    events: list[EventOut]
+
+
+class TaskOut(Schema):
+    receipt_number: str
+    service: str
+    step_id: str
+    title: str
+    agency: str
+    status: str
+    activated_at: datetime | None
+    due_at: datetime | None
+    sla_state: str
+    claimed_by: str | None
+    case_version: int
+
+
+class ActIn(Schema):
+    outcome: str
+    reasons: str = ""
+    data: dict[str, Any] = {}
+    version: int | None = None
+
+
+class ReviseIn(Schema):
+    data: dict[str, Any]
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+def _receipt(value: str) -> str:
+    receipt = normalise_receipt(value)
+    if not is_valid_receipt(receipt):
+        raise RuleError(
+            Violation(
+                field="receipt_number",
+                rule="receipt_invalid",
+                template=gettext_noop("{receipt} is not a valid receipt number."),
+                params={"receipt": value[:24]},
+            )
+        )
+    return receipt
+
+
+def _case_out(case: Case) -> dict[str, Any]:
+    definition = case.definition.parsed()
+    titles = {s.id: s.title for s in definition.steps}
+    steps = CaseStep.objects.filter(case=case).select_related("agency")
+    events = list(CaseEvent.objects.filter(case=case).select_related("agency"))
+    order = {sid: i for i, sid in enumerate(definition.step_ids)}
+    rows = sorted(steps, key=lambda s: order.get(s.step_id, 0))
+    return {
+        "receipt_number": case.receipt_number,
+        "service": case.service.code,
+        "variant": case.definition.variant,
+        "version": case.version,
+        "pattern": case.definition.pattern,
+        "status": case.status,
+        "submitted_at": case.submitted_at,
+        "decided_at": case.decided_at,
+        "deemed_due_at": case.deemed_due_at,
+        "waiting_on": sorted({s.agency.code for s in rows if s.status == "active"}),
+        "figures": case_figures(
+            definition,
+            [e.step_id for e in events if e.kind == "StepCompleted" and e.step_id in titles],
+        ).as_dict(),
+        "steps": [
+            {
+                "step_id": s.step_id,
+                "title": titles.get(s.step_id, s.step_id),
+                "agency": s.agency.code,
+                "status": s.status,
+                "activated_at": s.activated_at,
+                "due_at": s.due_at,
+                "done_at": s.done_at,
+                "outcome": s.outcome,
+                "escalation": s.escalation,
+                "signature": (s.basis or {}).get("signature"),
+            }
+            for s in rows
+        ],
+        "events": [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "step_id": e.step_id,
+                "agency": e.agency.code if e.agency else None,
+            }
+            for e in events
+        ],
+    }
+
+
+def _walk_in(citizen: WalkInCitizen) -> Citizen:
+    info = check_nik(citizen.nik)
+    found = Citizen.objects.filter(nik=citizen.nik).first()
+    if found is not None:
+        return found
+    return Citizen.objects.create(
+        nik=citizen.nik,
+        full_name=citizen.full_name.strip(),
+        birth_date=info.birth_date,
+        sex=info.sex,
+        email=citizen.email,
+        phone=citizen.phone,
+    )
+
+
+@router.post("/cases", response={201: SubmittedOut}, auth=SIGNED_IN)
+@idempotent
+def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
+    """Apply once: the answer carries the receipt number and the PIN (shown only here)."""
+    user = signed_in(request)
+    citizen = _walk_in(payload.citizen) if payload.citizen is not None else None
+    case, pin = actions.submit_case(
+        acting_user=user,
+        service_code=payload.service,
+        variant=payload.variant,
+        data=payload.data,
+        citizen=citizen,
+    )
+    return Status(
+        201,
+        {"receipt_number": case.receipt_number, "pin": pin, "status": case.status,
+         "version": case.version},
+    )  # fmt: skip
+
+
+@router.get("/cases/{receipt}", response=CaseOut, auth=PUBLIC)
+def get_case(request: HttpRequest, receipt: str, pin: str | None = None) -> dict[str, Any]:
+    """Signed in: a case the caller may see. Anyone: with the receipt number and the PIN."""
+    number = _receipt(receipt)
+    who = caller(request)
+    if pin:
+        return _case_out(access_case_by_pin(number, pin))
+    if not who.is_authenticated:
+        raise NotFound(number)
+    return _case_out(access_case(who, number))
+
+
+def _sla_state(step: CaseStep, now: datetime) -> str:
+    if step.due_at is None:
+        return "no_deadline"
+    if step.due_at < now:
+        return "overdue"
+    if (step.due_at - now).total_seconds() < 24 * 3600:
+        return "due_soon"
+    return "on_time"
+
+
+@router.get("/tasks", response=list[TaskOut], auth=SIGNED_IN)
+def my_tasks(
+    request: HttpRequest, status: str = "active", sla: str | None = None
+) -> list[dict[str, Any]]:
+    """The caller's agencies' steps (active by default), oldest deadline first."""
+    user = signed_in(request)
+    agencies = agency_ids_of(user)
+    steps = (
+        CaseStep.objects.filter(agency_id__in=agencies, status=status)
+        .select_related("case__service", "case__definition", "agency", "claimed_by")
+        .order_by("due_at", "id")[:500]
+    )
+    now = timezone.now()
+    out = []
+    for step in steps:
+        state = _sla_state(step, now)
+        if sla and state != sla:
+            continue
+        definition = step.case.definition.parsed()
+        out.append(
+            {
+                "receipt_number": step.case.receipt_number,
+                "service": step.case.service.code,
+                "step_id": step.step_id,
+                "title": definition.step(step.step_id).title,
+                "agency": step.agency.code,
+                "status": step.status,
+                "activated_at": step.activated_at,
+                "due_at": step.due_at,
+                "sla_state": state,
+                "claimed_by": step.claimed_by.username if step.claimed_by else None,
+                "case_version": step.case.version,
+            }
+        )
+    return out
+
+
+@router.post("/cases/{receipt}/steps/{step_id}/claim", response=CaseOut, auth=SIGNED_IN)
+def claim(request: HttpRequest, receipt: str, step_id: str) -> dict[str, Any]:
+    user = signed_in(request)
+    case = access_case(user, _receipt(receipt))
+    return _case_out(actions.claim_step(acting_user=user, case=case, step_id=step_id))
+
+
+@router.post("/cases/{receipt}/steps/{step_id}/act", response=CaseOut, auth=SIGNED_IN)
+def act(request: HttpRequest, receipt: str, step_id: str, payload: ActIn) -> dict[str, Any]:
+    user = signed_in(request)
+    case = access_case(user, _receipt(receipt))
+    return _case_out(
+        actions.act_on_step(
+            acting_user=user,
+            case=case,
+            step_id=step_id,
+            outcome=payload.outcome,
+            reasons=payload.reasons,
+            data=payload.data,
+            expected_version=payload.version,
+        )
+    )
+
+
+@router.post("/cases/{receipt}/revise", response=CaseOut, auth=SIGNED_IN)
+def revise(request: HttpRequest, receipt: str, payload: ReviseIn) -> dict[str, Any]:
+    user = signed_in(request)
+    case = access_case(user, _receipt(receipt))
+    return _case_out(actions.revise_case(acting_user=user, case=case, data=payload.data))
+
+
+@router.post("/cases/{receipt}/withdraw", response=CaseOut, auth=SIGNED_IN)
+def withdraw(request: HttpRequest, receipt: str, payload: WithdrawIn) -> dict[str, Any]:
+    user = signed_in(request)
+    case = access_case(user, _receipt(receipt))
+    return _case_out(actions.withdraw_case(acting_user=user, case=case, reason=payload.reason))
