@@ -63,7 +63,6 @@ Decisions where the brief left room (keep in sync with the tests):
 from __future__ import annotations
 
 import weakref
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -372,7 +371,12 @@ _PLANS: dict[int, tuple[weakref.ref[Definition], Plan]] = {}
 
 
 def plan_for(definition: Definition) -> Plan:
-    """The cached plan of ``definition`` (keyed by identity: a Definition is not hashable)."""
+    """The cached plan of ``definition``.
+
+    A ``Definition`` is frozen but not hashable (its ``example`` is a dict), so the cache is
+    keyed by ``id(definition)``, checked against a weak reference (an id can be reused once
+    its object is gone) and emptied by that reference's callback when the definition dies.
+    """
     key = id(definition)
     hit = _PLANS.get(key)
     if hit is not None and hit[0]() is definition:
@@ -454,11 +458,12 @@ def _propagate(
     now: datetime,
     calendar: Calendar,
     effects: list[Effect],
-) -> None:
-    """Activate or skip every pending candidate whose dependencies have all passed."""
-    queue = deque(candidates)
-    while queue:
-        sid = queue.popleft()
+) -> int:
+    """Activate or skip every pending candidate whose dependencies have all passed; returns
+    how many steps it activated (none: the case may be complete)."""
+    activated = 0
+    queue = list(candidates)
+    for sid in queue:  # grows while it is read: a skip passes on to the successors
         if steps[sid].status != StepStatus.PENDING:
             continue
         step = plan.steps[sid]
@@ -471,10 +476,12 @@ def _propagate(
                 PENDING, status=StepStatus.ACTIVE, activated_at=now, due_at=due, next_timeout_at=due
             )
             effects.append(StepActivated(sid, step.agency, due))
+            activated += 1
         else:
             steps[sid] = _evolve(PENDING, status=StepStatus.SKIPPED, done_at=now)
             effects.append(StepSkipped(sid, step.agency, "condition"))
             queue.extend(plan.successors[sid])
+    return activated
 
 
 def _all_passed(steps: Mapping[str, StepState]) -> bool:
@@ -628,7 +635,7 @@ def _act(
         steps[sid] = _evolve(
             current,
             status=StepStatus.RETURNED,
-            outcome=outcome.value,
+            outcome=outcome,
             actor=event.official,
             basis=basis,
             reasons=reasons,
@@ -649,19 +656,19 @@ def _act(
         current,
         status=final,
         done_at=now,
-        outcome=outcome.value,
+        outcome=outcome,
         actor=event.official,
         basis=basis,
         reasons=reasons,
         next_timeout_at=None,
     )
-    effects.append(StepCompleted(sid, step.agency, outcome.value, event.official))
+    effects.append(StepCompleted(sid, step.agency, outcome, event.official))
     if final is StepStatus.REJECTED:
         _close_open_steps(plan, steps, now, effects)
         effects.append(CaseDecided(CaseStatus.REJECTED, reasons, sid, event.official))
         return _closed_state(state, CaseStatus.REJECTED, steps, data, now), tuple(effects)
-    _propagate(plan, steps, data, plan.successors[sid], now, calendar, effects)
-    if _all_passed(steps):
+    activated = _propagate(plan, steps, data, plan.successors[sid], now, calendar, effects)
+    if not activated and _all_passed(steps):
         effects.append(CaseDecided(CaseStatus.APPROVED, "", sid, event.official))
         return _closed_state(state, CaseStatus.APPROVED, steps, data, now), tuple(effects)
     return _evolve(state, steps=steps, data=data, version=state.version + 1), tuple(effects)
@@ -786,8 +793,10 @@ def _timeout(
             effects.append(CaseDecided(CaseStatus.DEEMED_GRANTED, "", sid, None))
             closed = _closed_state(state, CaseStatus.DEEMED_GRANTED, steps, state.data, now)
             return closed, tuple(effects)
-        _propagate(plan, steps, state.data, plan.successors[sid], now, calendar, effects)
-        if _all_passed(steps):
+        activated = _propagate(
+            plan, steps, state.data, plan.successors[sid], now, calendar, effects
+        )
+        if not activated and _all_passed(steps):
             effects.append(CaseDecided(CaseStatus.APPROVED, "", sid, None))
             return _closed_state(state, CaseStatus.APPROVED, steps, state.data, now), tuple(effects)
         return _evolve(state, steps=steps, version=state.version + 1), tuple(effects)
