@@ -171,3 +171,61 @@ def test_bad_applications_are_refused_and_nothing_is_created(
 def test_a_receipt_number_with_a_typo_is_caught(client: Client) -> None:
     response = client.get("/api/v1/cases/SNG-2026-ABCDEFGH0", {"pin": "123456"})
     assert response.status_code in {404, 422}
+
+
+def _decided_case(as_user: Any) -> str:
+    number = submit(as_user("siti"), "samsat-tahunan", "teknis-fungsional", CAR)["receipt_number"]
+    refused = act(as_user("polda.metro"), number, "pemeriksaan-data", "reject",
+                  reasons="Data kendaraan tidak sesuai")  # fmt: skip
+    assert refused.json()["status"] == "rejected"
+    return str(number)
+
+
+def test_an_objection_within_its_window_is_heard_by_the_deciding_agency(as_user: Any) -> None:
+    number = _decided_case(as_user)
+    siti = as_user("siti")
+    filed = post(siti, f"/api/v1/cases/{number}/objection", {"reasons": "Data sudah benar"})
+    assert filed.status_code == 201, filed.content
+    assert filed.json()["agency"] == "polda-metro-jaya"
+    again = post(siti, f"/api/v1/cases/{number}/objection", {"reasons": "lagi"})
+    assert again.status_code == 409
+    other = post(as_user("bapenda.dki"), f"/api/v1/cases/{number}/objection/decide",
+                 {"upheld": True, "reasons": "x"})  # fmt: skip
+    assert other.status_code == 404  # Bapenda never had a step: the case does not exist for it
+    decided = post(as_user("polda.metro"), f"/api/v1/cases/{number}/objection/decide",
+                   {"upheld": True, "reasons": "Data terbukti sesuai BPKB"})  # fmt: skip
+    assert decided.status_code == 200, decided.content
+    assert decided.json()["status"] == "upheld"
+    assert Case.objects.get(receipt_number=number).status == "approved"
+
+
+def test_an_objection_after_21_working_days_is_refused(as_user: Any) -> None:
+    from datetime import timedelta
+
+    number = _decided_case(as_user)
+    Case.objects.filter(receipt_number=number).update(
+        decided_at=Case.objects.get(receipt_number=number).decided_at - timedelta(days=40)
+    )
+    late = post(as_user("siti"), f"/api/v1/cases/{number}/objection", {"reasons": "Terlambat"})
+    assert late.status_code == 422
+    assert late.json()["errors"][0]["rule"] == "objection_late"
+
+
+def test_a_revision_after_its_deadline_is_refused(as_user: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sinergi.cases.actions import revise_case
+    from sinergi.rules import RuleError
+
+    siti = as_user("siti")
+    number = submit(siti, "samsat-tahunan", "teknis-fungsional", CAR)["receipt_number"]
+    act(as_user("polda.metro"), number, "pemeriksaan-data", "return_for_revision",
+        reasons="Lengkapi data")  # fmt: skip
+    case = Case.objects.get(receipt_number=number)
+    with pytest.raises(RuleError) as error:
+        revise_case(acting_user=case.citizen.user, case=case, data={"plate": "B 1 X"},
+                    now=timezone.now() + timedelta(days=60))  # fmt: skip
+    assert error.value.violations[0].rule == "revision_late"
+    assert Case.objects.get(receipt_number=number).status == "waiting_citizen"

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +25,7 @@ from sinergi.cases.models import Case, CaseEvent, CaseStep
 from sinergi.cases.notifications import notify_effects
 from sinergi.cases.receipts import new_pin, new_receipt
 from sinergi.catalog.authority import agency_authority
-from sinergi.catalog.definitions import Channel, Definition, Step, StepKind
+from sinergi.catalog.definitions import Channel, Definition, Duration, Step, StepKind, Unit
 from sinergi.catalog.models import ProcessDefinition, Service
 from sinergi.citizens.models import Citizen
 from sinergi.core.errors import Conflict, Forbidden, NotFound
@@ -435,11 +436,30 @@ def _own(acting_user: User, case: Case) -> None:
         raise NotFound(case.receipt_number)
 
 
+def _within_revision_window(case: Case, now: datetime) -> None:
+    """A returned application must be revised within its window (a setting: [U])."""
+    paused = engine.from_json(case.state).paused_since
+    if paused is None:
+        return
+    days = int(settings.SINERGI["REVISION_WINDOW_WORKING_DAYS"])
+    deadline = platform_calendar().deadline(paused, Duration(days, Unit.WORKING_DAYS))
+    if now > deadline:
+        raise RuleError(
+            Violation(
+                field="case",
+                rule="revision_late",
+                template=gettext_noop("The revision was due by {deadline}."),
+                params={"deadline": deadline.date().isoformat()},
+            )
+        )
+
+
 def revise_case(
     *, acting_user: User, case: Case, data: Mapping[str, Any], now: datetime | None = None
 ) -> Case:
     now = now or timezone.now()
     _own(acting_user, case)
+    _within_revision_window(case, now)
     clean = clean_application(case.service.form, {**engine.from_json(case.state).data, **data})
     changed = {k: v for k, v in clean.items() if k in data}
     old = engine.from_json(case.state)

@@ -11,10 +11,10 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from sinergi.api.auth import PUBLIC, SIGNED_IN, caller, signed_in
-from sinergi.cases import actions
+from sinergi.cases import actions, objections
 from sinergi.cases.access import access_case, access_case_by_pin
 from sinergi.cases.measures import case_figures
-from sinergi.cases.models import Case, CaseEvent, CaseStep
+from sinergi.cases.models import Case, CaseEvent, CaseStep, Objection
 from sinergi.cases.receipts import is_valid_receipt, normalise_receipt
 from sinergi.citizens.models import Citizen
 from sinergi.citizens.validation import check_nik
@@ -305,6 +305,57 @@ def revise(request: HttpRequest, receipt: str, payload: ReviseIn) -> dict[str, A
     user = signed_in(request)
     case = access_case(user, _receipt(receipt))
     return _case_out(actions.revise_case(acting_user=user, case=case, data=payload.data))
+
+
+class ObjectionIn(Schema):
+    reasons: str
+
+
+class ObjectionDecisionIn(Schema):
+    upheld: bool
+    reasons: str
+
+
+class ObjectionOut(Schema):
+    status: str
+    filed_at: datetime
+    deadline: datetime
+    agency: str
+    decided_at: datetime | None
+    decision_reasons: str
+
+
+def _objection_out(objection: Objection) -> dict[str, Any]:
+    return {
+        "status": objection.status,
+        "filed_at": objection.filed_at,
+        "deadline": objection.deadline,
+        "agency": objection.agency.code,
+        "decided_at": objection.decided_at,
+        "decision_reasons": objection.decision_reasons,
+    }
+
+
+@router.post("/cases/{receipt}/objection", response={201: ObjectionOut}, auth=SIGNED_IN)
+@idempotent
+def object_to(request: HttpRequest, receipt: str, payload: ObjectionIn) -> Status[dict[str, Any]]:
+    """Keberatan within 21 working days of the decision."""
+    user = signed_in(request)
+    case = access_case(user, _receipt(receipt))
+    objection = objections.file_objection(acting_user=user, case=case, reasons=payload.reasons)
+    return Status(201, _objection_out(objection))
+
+
+@router.post("/cases/{receipt}/objection/decide", response=ObjectionOut, auth=SIGNED_IN)
+def decide_objection(
+    request: HttpRequest, receipt: str, payload: ObjectionDecisionIn
+) -> dict[str, Any]:
+    user = signed_in(request)
+    case = access_case(user, _receipt(receipt))
+    objection = objections.decide_objection(
+        acting_user=user, case=case, upheld=payload.upheld, reasons=payload.reasons
+    )
+    return _objection_out(objection)
 
 
 @router.post("/cases/{receipt}/withdraw", response=CaseOut, auth=SIGNED_IN)

@@ -113,3 +113,29 @@ class JointLeaveDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class Objection(models.Model):
+    """Keberatan: the citizen objects to a decision within its window; the issuing agency
+    decides again (UU 30/2014 upaya administratif)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="objection")
+    filed_at = models.DateTimeField()
+    reasons = models.TextField()
+    deadline = models.DateTimeField(help_text=_("The last moment it could be filed."))
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_reasons = models.TextField(blank=True)
+    basis = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.case} keberatan ({self.status})"

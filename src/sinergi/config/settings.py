@@ -233,7 +233,7 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
 # --- Sinergi --------------------------------------------------------------------------------
 # Unconfirmed legal points ([U] in the domain brief) are settings, not constants.
-SINERGI = {
+SINERGI: dict[str, Any] = {
     # UU 30/2014 Pasal 13 ayat (3) dan (4): a delegatee passes authority on only when the grant
     # says so; whether an attribution may be delegated unless its law forbids it is [U].
     "ATTRIBUTION_DELEGABLE_BY_DEFAULT": env_bool("SINERGI_ATTRIBUTION_DELEGABLE", True),
@@ -244,4 +244,6 @@ SINERGI = {
     "ESCALATION_GRACE_WORKING_DAYS": env_int("SINERGI_ESCALATION_GRACE_DAYS", 1),
     # Keberatan (objection) window after a decision: 21 working days (UU 30/2014; MA 2021).
     "OBJECTION_WINDOW_WORKING_DAYS": env_int("SINERGI_OBJECTION_WINDOW_DAYS", 21),
+    # How long a citizen has to revise a returned application (working days): [U].
+    "REVISION_WINDOW_WORKING_DAYS": env_int("SINERGI_REVISION_WINDOW_DAYS", 14),
 }

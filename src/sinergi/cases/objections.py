@@ -1,0 +1,138 @@
+"""Keberatan (objection) and revision windows: actions with deadlines in working days."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from sinergi.accounts.models import User
+from sinergi.audit.log import record
+from sinergi.cases import engine
+from sinergi.cases.calendar_service import platform_calendar
+from sinergi.cases.models import Case, CaseEvent, Objection
+from sinergi.catalog.definitions import Duration, StepKind, Unit
+from sinergi.core.errors import Conflict, Forbidden, NotFound
+from sinergi.registry.access import agency_ids_of
+from sinergi.registry.authority import Basis, Scope
+from sinergi.registry.models import Agency
+from sinergi.registry.resolve import authority_of
+from sinergi.rules import RuleError, Violation, gettext_noop
+
+_DECIDED = {"approved", "rejected", "deemed_granted"}
+
+
+def _refuse(field: str, rule: str, template: str) -> RuleError:
+    return RuleError(Violation(field=field, rule=rule, template=template))
+
+
+def objection_deadline(case: Case) -> datetime:
+    if case.decided_at is None:
+        raise ValueError("an undecided case has no objection window")
+    days = int(settings.SINERGI["OBJECTION_WINDOW_WORKING_DAYS"])
+    return platform_calendar().deadline(case.decided_at, Duration(days, Unit.WORKING_DAYS))
+
+
+def _deciding_step(case: Case) -> tuple[str, str]:
+    """The last decisive step (decide, else issue) that ran: its agency hears the objection."""
+    definition = case.definition.parsed()
+    state = engine.from_json(case.state)
+    ran = [
+        s
+        for s in definition.steps
+        if state.steps[s.id].status in {engine.StepStatus.DONE, engine.StepStatus.REJECTED}
+    ]
+    for kind in (StepKind.DECIDE, StepKind.ISSUE, StepKind.VERIFY):
+        chosen = [s for s in ran if s.kind is kind]
+        if chosen:
+            return chosen[-1].id, chosen[-1].agency
+    first = definition.steps[0]
+    return first.id, first.agency
+
+
+def file_objection(
+    *, acting_user: User, case: Case, reasons: str, now: datetime | None = None
+) -> Objection:
+    now = now or timezone.now()
+    if case.citizen.user_id != acting_user.pk:
+        raise NotFound(case.receipt_number)
+    if case.status not in _DECIDED:
+        raise _refuse("case", "objection_not_decided",
+                      gettext_noop("Only a decided case can be objected to."))  # fmt: skip
+    if not reasons.strip():
+        raise _refuse("reasons", "reasons_required",
+                      gettext_noop("Give the reasons for the objection."))  # fmt: skip
+    deadline = objection_deadline(case)
+    if now > deadline:
+        raise RuleError(
+            Violation(
+                field="case",
+                rule="objection_late",
+                template=gettext_noop("The objection window closed on {deadline}."),
+                params={"deadline": deadline.date().isoformat()},
+                article="UU 30/2014 Pasal 77 ayat (1); 21 hari kerja",
+            )
+        )
+    _, agency_code = _deciding_step(case)
+    with transaction.atomic():
+        if Objection.objects.filter(case=case).exists():
+            raise Conflict(gettext("An objection to this decision was already filed."))
+        objection = Objection.objects.create(
+            case=case,
+            filed_at=now,
+            reasons=reasons.strip(),
+            deadline=deadline,
+            agency=Agency.objects.get(code=agency_code),
+        )
+        CaseEvent.objects.create(case=case, at=now, kind="ObjectionFiled", actor=acting_user,
+                                 agency=objection.agency)  # fmt: skip
+        record(actor=acting_user, action="cases.objection.file", obj=case,
+               data={"agency": agency_code})  # fmt: skip
+    return objection
+
+
+def decide_objection(
+    *, acting_user: User, case: Case, upheld: bool, reasons: str, now: datetime | None = None
+) -> Objection:
+    """The issuing agency decides again, under the authority of the step that decided; a
+    decision on an objection states its reasons either way."""
+    now = now or timezone.now()
+    objection = Objection.objects.filter(case=case, status=Objection.Status.OPEN).first()
+    if objection is None:
+        raise NotFound(case.receipt_number)
+    if objection.agency_id not in agency_ids_of(acting_user):
+        raise Forbidden(gettext("The objection is heard by the agency that decided."))
+    if not reasons.strip():
+        raise _refuse("reasons", "reasons_required",
+                      gettext_noop("Give the reasons for the decision."))  # fmt: skip
+    step_id, _ = _deciding_step(case)
+    need = case.definition.parsed().step(step_id).authority
+    basis: dict[str, object] | None = None
+    if need is not None:
+        result = authority_of(acting_user, Scope(need.service, need.decision), now)
+        if not isinstance(result, Basis):
+            raise Forbidden(f"{result.translated(gettext)} ({result.article})")
+        basis = {"kind": result.kind.value, "signature": result.signature,
+                 "accountable_position": result.accountable_position}  # fmt: skip
+    with transaction.atomic():
+        updated = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
+            status=Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED,
+            decided_at=now,
+            decided_by=acting_user,
+            decision_reasons=reasons.strip(),
+            basis=basis,
+        )
+        if updated != 1:
+            raise Conflict(gettext("The objection was already decided."))
+        if upheld and case.status == "rejected":
+            Case.objects.filter(pk=case.pk).update(status="approved", decided_at=now)
+        CaseEvent.objects.create(case=case, at=now, kind="ObjectionDecided", actor=acting_user,
+                                 agency=objection.agency,
+                                 data={"upheld": upheld})  # fmt: skip
+        record(actor=acting_user, action="cases.objection.decide", obj=case, authority=basis,
+               data={"upheld": upheld, "reasons": reasons.strip()})  # fmt: skip
+    objection.refresh_from_db()
+    return objection
