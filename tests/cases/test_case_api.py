@@ -203,9 +203,9 @@ def test_an_objection_after_21_working_days_is_refused(as_user: Any) -> None:
     from datetime import timedelta
 
     number = _decided_case(as_user)
-    Case.objects.filter(receipt_number=number).update(
-        decided_at=Case.objects.get(receipt_number=number).decided_at - timedelta(days=40)
-    )
+    decided_at = Case.objects.get(receipt_number=number).decided_at
+    assert decided_at is not None
+    Case.objects.filter(receipt_number=number).update(decided_at=decided_at - timedelta(days=40))
     late = post(as_user("siti"), f"/api/v1/cases/{number}/objection", {"reasons": "Terlambat"})
     assert late.status_code == 422
     assert late.json()["errors"][0]["rule"] == "objection_late"
@@ -224,6 +224,7 @@ def test_a_revision_after_its_deadline_is_refused(as_user: Any) -> None:
     act(as_user("polda.metro"), number, "pemeriksaan-data", "return_for_revision",
         reasons="Lengkapi data")  # fmt: skip
     case = Case.objects.get(receipt_number=number)
+    assert case.citizen.user is not None
     with pytest.raises(RuleError) as error:
         revise_case(acting_user=case.citizen.user, case=case, data={"plate": "B 1 X"},
                     now=timezone.now() + timedelta(days=60))  # fmt: skip

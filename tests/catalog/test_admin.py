@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def definition(**changes: Any) -> dict[str, Any]:
     row = ProcessDefinition.objects.get(service__code="samsat-tahunan", variant="elektronik")
-    body = json.loads(json.dumps(row.body))
+    body: dict[str, Any] = json.loads(json.dumps(row.body))
     body.update(changes)
     return body
 
