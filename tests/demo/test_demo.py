@@ -73,3 +73,13 @@ def test_the_demo_has_a_delegation_to_a_dpmptsp_head_and_a_mandate_signed_an() -
     assert delegation.grantor is not None
     assert delegation.grantor.code == "walikota-bandung"
     assert AuthorityGrant.objects.filter(kind="mandat").count() >= 3
+
+
+def test_the_manifest_lists_every_service_and_variant_the_catalogue_offers() -> None:
+    from sinergi.catalog.models import ProcessDefinition
+
+    offered = sorted(
+        ProcessDefinition.objects.filter(current=True).values_list("service__code", "variant")
+    )
+    listed = sorted((s["code"], v) for s in manifest()["services"] for v in s["variants"])
+    assert listed == offered
