@@ -7,13 +7,14 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sinergi.catalog.definitions import Definition, Pattern, parse_definition
 
 
 class ServiceType(models.TextChoices):
     ADMINISTRATIF = "administratif", _("Administrative")
-    JASA = "jasa", _("Service")
+    JASA = "jasa", pgettext_lazy("service type", "Service")
     BARANG = "barang", _("Goods")
     REGULATIF = "regulatif", _("Regulatory")
 
