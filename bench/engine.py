@@ -58,7 +58,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -256,7 +256,9 @@ class SinergiPath:
         from sinergi.accounts.models import User
 
         logins = {"siti"} | {step[6] for step in STEPS}
-        self.users: dict[str, User] = {u.username: u for u in User.objects.filter(username__in=logins)}
+        self.users: dict[str, User] = {
+            u.username: u for u in User.objects.filter(username__in=logins)
+        }
         self.citizen = self.users["siti"]
 
     def submit(self, index: int) -> str:
@@ -298,7 +300,9 @@ class SinergiPath:
         receipts = []
         for index in range(first, first + cases):
             began = time.perf_counter()
-            receipt = around_submit(lambda: self.submit(index)) if around_submit else self.submit(index)
+            receipt = (
+                around_submit(lambda: self.submit(index)) if around_submit else self.submit(index)
+            )
             timing.submit_s += time.perf_counter() - began
 
             def steps(index: int = index, receipt: str = receipt) -> None:
@@ -427,7 +431,7 @@ STEP_MUTABLE = (
 )  # fmt: skip
 
 
-def run_ceiling(db_path: Path, writes: Sequence[WriteSet], cases: int) -> Timing:
+def run_ceiling(db_path: Path, writes: Sequence[WriteSet], cases: int, first: int = 0) -> Timing:
     db = connect(db_path)
     update_case = (
         f'UPDATE "cases_case" SET {", ".join(f'"{c}" = ?' for c in CASE_MUTABLE)}'  # noqa: S608
@@ -439,7 +443,7 @@ def run_ceiling(db_path: Path, writes: Sequence[WriteSet], cases: int) -> Timing
     )
     timing = Timing(cases)
     first, rest = writes[0], writes[1:]
-    for index in range(cases):
+    for index in range(first, first + cases):
         began = time.perf_counter()
         db.execute("BEGIN IMMEDIATE")
         case_id = _insert(db, "cases_case", {**first.case, "receipt_number": f"CEIL-{index:09d}"})
@@ -566,7 +570,9 @@ def run_spiff_sqlite(spec: Any, db_path: Path, cases: int) -> Timing:
 # --------------------------------------------------------------------------- pure Sinergi
 
 
-def run_pure(bases: Sequence[dict[str, Any] | None], officials: Sequence[int], cases: int) -> Timing:
+def run_pure(
+    bases: Sequence[dict[str, Any] | None], officials: Sequence[int], cases: int
+) -> Timing:
     from sinergi.cases import engine
     from sinergi.cases.calendar_service import platform_calendar
     from sinergi.catalog.models import ProcessDefinition
@@ -688,9 +694,7 @@ def profile_tables(session: Session, top: int) -> tuple[list[str], float]:
     lines = [f"    by cumulative time (of {total:.2f} s; * = Sinergi's own code):"]
     skip = {k for k in cumulative if k.startswith(("<module>", "run ", "steps ", "main "))}
     shown = [k for k, _ in cumulative.most_common() if k not in skip][:top]
-    lines += [
-        f"    {'*' if k in mine else ' '} {cumulative[k] / total:6.1%}  {k}" for k in shown
-    ]
+    lines += [f"    {'*' if k in mine else ' '} {cumulative[k] / total:6.1%}  {k}" for k in shown]
     lines.append("    by own time:")
     lines += [
         f"    {'*' if k in mine else ' '} {t / total:6.1%}  {k}"

@@ -230,3 +230,29 @@ def test_a_revision_after_its_deadline_is_refused(as_user: Any) -> None:
                     now=timezone.now() + timedelta(days=60))  # fmt: skip
     assert error.value.violations[0].rule == "revision_late"
     assert Case.objects.get(receipt_number=number).status == "waiting_citizen"
+
+
+def test_an_official_without_authority_at_that_moment_cannot_act(as_user: Any) -> None:
+    """Every act resolves authority when it happens: a revoked mandate stops the official."""
+    from sinergi.registry.models import AuthorityGrant
+
+    number = submit(as_user("siti"), "samsat-tahunan", "teknis-fungsional", CAR)["receipt_number"]
+    mandate = AuthorityGrant.objects.get(holder__code="kasi-stnk-polda-metro", kind="mandat")
+    revoked = post(as_user("admin"), f"/api/v1/grants/{mandate.pk}/revoke", {"reason": "Mutasi"})
+    assert revoked.status_code == 200
+    before = AuditEntry.objects.count()
+    response = act(as_user("polda.metro"), number, "pemeriksaan-data", "approve")
+    assert response.status_code == 403
+    assert "Pasal" in response.json()["detail"]
+    assert Case.objects.get(receipt_number=number).version == 1
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_visible_case_still_refuses_acts_on_another_agencys_step(as_user: Any) -> None:
+    number = submit(as_user("siti"), "samsat-tahunan", "teknis-fungsional", CAR)["receipt_number"]
+    polda = as_user("polda.metro")
+    assert act(polda, number, "pemeriksaan-data", "approve").status_code == 200
+    # Polda can see the case (it had a step) but the active step is Bapenda's.
+    response = act(polda, number, "penetapan-pkb", "done")
+    assert response.status_code == 403
+    assert Case.objects.get(receipt_number=number).version == 2

@@ -38,3 +38,11 @@ def test_filter_by_agency_and_life_events(client: Client) -> None:
     assert by_agency == ["izin-usaha", "pbg-bandung"]
     events = client.get("/api/v1/services?kind=life_event").json()
     assert [s["code"] for s in events] == ["kelahiran"]
+
+
+def test_each_variant_downloads_as_bpmn(client: Client) -> None:
+    response = client.get("/api/v1/services/samsat-tahunan/variants/satu-atap/bpmn")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    assert b"bpmndi:BPMNDiagram" in response.content or b"BPMNDiagram" in response.content
+    assert client.get("/api/v1/services/samsat-tahunan/variants/tidak-ada/bpmn").status_code == 404

@@ -6,11 +6,12 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from sinergi.api.auth import PUBLIC
+from sinergi.catalog.bpmn import bpmn_filename, to_bpmn
 from sinergi.catalog.models import ProcessDefinition, Service
 
 router = Router(tags=["catalogue"])
@@ -141,3 +142,25 @@ def get_service(request: HttpRequest, code: str) -> dict[str, Any]:
         "bundles": sorted(b.code for b in service.bundles.all()),
         "variants": [_variant(d) for d in service.definitions.all()],
     }
+
+
+@router.get(
+    "/services/{code}/variants/{variant}/bpmn",
+    auth=PUBLIC,
+    response={200: str},
+    openapi_extra={"responses": {200: {"content": {"application/xml": {}}}}},
+)
+def get_bpmn(request: HttpRequest, code: str, variant: str) -> HttpResponse:
+    """The variant as BPMN 2.0 with diagram interchange: one pool per agency, message flows
+    between them; opens in bpmn.io and other BPMN tools."""
+    row = get_object_or_404(
+        ProcessDefinition.objects.select_related("service"),
+        service__code=code,
+        service__published=True,
+        variant=variant,
+        current=True,
+    )
+    definition = row.parsed()
+    response = HttpResponse(to_bpmn(definition), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{bpmn_filename(definition)}"'
+    return response

@@ -553,7 +553,12 @@ def _sequence_waypoints(
         ]
     mid = target.x - _COLUMN_GAP // 2
     if first:  # the source's row ends here: along it, then across to the target's row
-        return [(source.right, source.cy), (mid, source.cy), (mid, target.cy), (target.x, target.cy)]
+        return [
+            (source.right, source.cy),
+            (mid, source.cy),
+            (mid, target.cy),
+            (target.x, target.cy),
+        ]
     down = target.cy > source.cy
     edge = source.bottom if down else source.y
     handed = any(
@@ -590,7 +595,9 @@ def _named(attributes: dict[str, str], name: str | None) -> dict[str, str]:
 
 
 def _process_xml(root: ET.Element, model: _Model, pool: _Pool) -> None:
-    process = _sub(root, "process", **_named({"id": pool.process, "isExecutable": "true"}, pool.name))
+    process = _sub(
+        root, "process", **_named({"id": pool.process, "isExecutable": "true"}, pool.name)
+    )
     for node_id in pool.nodes:
         node = model.nodes[node_id]
         attributes = _named({"id": node.id}, node.name)
