@@ -4,39 +4,45 @@
 bpmn.io renders and a BPMN engine (SpiffWorkflow, in the tests) parses and runs. The shape:
 
 * **Pools.** A ``collaboration`` holds one participant for the applicant ("Pemohon") and one per
-  agency that owns steps, in the order the agencies first act; each references its own
-  executable ``process``. A citizen step stays in the pool of the agency that owns it (the
-  agency waits for the citizen's action there), so pools follow ``Step.agency`` exactly.
-* **Applicant.** Start "Permohonan diajukan", a message throw "Permohonan dikirim" to the
-  catch event in front of every root step, then one message catch per final step (a step that
-  no other step waits for) joined by a parallel gateway, and end "Keputusan diterima".
-* **Tasks.** verify/assess/recommend/decide/issue/pay are ``userTask`` (done by an official,
-  whatever the channel: counter, back office, online) or ``serviceTask`` when the channel is
-  ``automatic`` (the system does it); citizen steps are ``manualTask``. A task is named by the
-  step title; its documentation lists the step id, kind, channel, SLA, time-out rule, the
-  authority need, and the position, place and condition when there are any.
-* **Inside a pool.** A step waiting for a step of the same agency follows it by a sequence flow.
-  Several inputs meet in a parallel join; several outputs leave by a parallel split (a BPMN
-  engine gives a task a single outgoing flow). A step with a condition sits between an exclusive
-  gateway (the ``when`` text as ``conditionExpression`` of the flow into the task, and a default
-  flow that skips it) and an exclusive merge, so its successors run either way, as in the
-  catalogue (skipped counts as done).
+  agency that owns steps (named by the agency code, in the order the agencies first act); each
+  references its own executable ``process``. A citizen step stays in the pool of the agency that
+  owns it (the agency waits there for the citizen's action), so pools follow ``Step.agency``.
+* **Applicant.** Start "Permohonan diajukan", a message throw "Permohonan dikirim" to the catch
+  event in front of every root step, then one message catch "Hasil: <title>" per final step (a
+  step no other step waits for), joined by a parallel gateway, and end "Keputusan diterima".
+* **Tasks.** verify/assess/recommend/decide/issue/pay are ``userTask`` (an official does it, or
+  records the payment, whatever the channel: counter, back office, online) or ``serviceTask``
+  when the channel is ``automatic`` (the system does it); citizen steps are ``manualTask``. A
+  task is named by the step title; its documentation lists the step id, kind, channel, SLA,
+  time-out rule and authority need, and the position, place and condition when there are any.
+* **Inside a pool.** A step that waits for a step of the same agency follows it by a sequence
+  flow. Several inputs meet in a parallel join; several outputs leave by a parallel split (an
+  engine gives a task one outgoing flow). A step with a condition sits between an exclusive
+  gateway (the ``when`` text as ``conditionExpression`` of the flow into the task, named "ya",
+  and a default flow "tidak: dilewati" that skips it) and an exclusive merge, so the steps after
+  it run either way, as in the catalogue (a skipped step counts as done).
 * **Between pools.** After a step that a step of another agency waits for (or that ends the
-  process) comes a message throw event "Selesai: <title>", which also fires when the step was
-  skipped; each dependency across agencies is one message flow from it to a message catch event
-  "Diterima: <title>" in front of the waiting step. Every catch event hangs off the pool's start
-  (a parallel split after a none start event "Kasus dibuka"), so it is already waiting when its
-  message comes, whatever the other branches of the pool are doing; a step waiting for several
-  agencies joins their catch events with a parallel gateway. The message of a step is named
-  ``<step id> selesai`` (step ids are unique, so names are).
+  process) comes a message throw event "Kirim ke <agencies>", which also fires when the step was
+  skipped; every dependency across agencies is one message flow from it to a message catch event
+  "Diterima: <title>" in front of the waiting step. A step waiting for several agencies joins
+  their catch events with a parallel gateway. Every catch event hangs off the pool's start (a
+  none start event "Kasus dibuka" and a parallel split: every agency's process starts with the
+  case), so it is already waiting when its message comes, whatever the pool's other branches
+  are doing. The message of a step is named ``<step id> selesai`` (unique, as step ids are).
+  The applicant's participant is listed last in the collaboration although it is drawn first:
+  an engine that starts the participants in document order (SpiffWorkflow does) then has every
+  agency waiting before the application is sent.
 * **Diagram.** Every participant, flow node, sequence flow and message flow has a BPMNShape or
-  BPMNEdge. Columns follow the longest path over sequence and message flows (left to right, a
-  message always goes to a later column); each pool is a horizontal band, stacked top to bottom
-  (applicant first), and rows inside a pool follow branches (a node keeps the row of its first
-  predecessor; a branch that splits off takes a new row).
+  a BPMNEdge. Columns follow the longest path over sequence and message flows (left to right, a
+  message always goes to a later column); each pool is a horizontal band (``isHorizontal``),
+  stacked top to bottom with the applicant first; rows inside a pool follow the branches (a node
+  keeps the row of its predecessor, a branch that splits off opens a new row). A message flow
+  leaves its pool, crosses in the gap before the target's column and enters the target from
+  above.
 
-Element ids are NCNames built from the step ids (anything outside ``[A-Za-z0-9_.-]`` becomes
-``_``, a clash gets a ``_2`` suffix), so the same definition always gives the same bytes.
+Element ids are NCNames built from the step and agency codes (a letter-led prefix such as
+``Task_``; anything outside ``[A-Za-z0-9_.-]`` becomes ``_``; a clash gets a ``_2`` suffix), so
+the same definition always gives the same bytes.
 
 Pure Python (``xml.etree.ElementTree``): no Django, no BPMN library.
 """
@@ -47,6 +53,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from sinergi.catalog.definitions import Channel, Definition, Step, StepKind
 from sinergi.catalog.validation import topological_order
@@ -66,6 +73,8 @@ DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
 DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
+# The conventional prefixes (bpmn.io writes the same); ``xsi:type="bpmn:tFormalExpression"``
+# on a condition needs the ``bpmn`` prefix.
 for _prefix, _uri in (
     ("bpmn", BPMN_NS),
     ("bpmndi", BPMNDI_NS),
@@ -79,17 +88,17 @@ APPLICANT = "Pemohon"
 APPLICATION_MESSAGE = "Permohonan diajukan"
 
 # Shape sizes (width, height) and layout constants, in diagram pixels.
-_TASK = (100, 80)
+_TASK = (120, 80)
 _EVENT = (36, 36)
 _GATEWAY = (50, 50)
-_COLUMN_GAP = 50  # between two columns
-_ROW = 130  # height of one row inside a pool
+_COLUMN_GAP = 60  # between two columns (wider than an event's label overhang)
+_ROW = 160  # height of one row inside a pool (labels hang below events and gateways)
 _POOL_PAD = 20  # above the first row and below the last one
 _POOL_GAP = 40  # between two pools
 _POOL_LABEL = 30  # the band with the pool's name
 _POOL_X, _POOL_Y = 100, 80
 _CONTENT_PAD = 40  # between the label band (or the pool's right edge) and the first column
-_DETOUR = 60  # below a row's centre: where a flow that skips a task runs
+_DETOUR = 58  # from a row's centre: where a flow that skips a task runs (above the tasks)
 
 _EVENTS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent"})
 _GATEWAYS = frozenset({"exclusiveGateway", "parallelGateway"})
@@ -147,7 +156,6 @@ class _Pool:
     participant: str
     process: str
     name: str
-    documentation: str | None = None
     nodes: list[str] = field(default_factory=list)
     flows: list[str] = field(default_factory=list)
 
@@ -194,19 +202,27 @@ class _Model:
         self.ids.add(candidate)
         return candidate
 
-    def pool(self, key: str, name: str, documentation: str | None = None) -> int:
+    def pool(self, key: str, name: str) -> int:
         self.pools.append(
             _Pool(
                 participant=self.new_id(f"Participant_{key}"),
                 process=self.new_id(f"Process_{key}"),
                 name=name,
-                documentation=documentation,
             )
         )
         return len(self.pools) - 1
 
-    def node(self, pool: int, base: str, tag: str, name: str | None = None, **kw: str) -> str:
-        node = _Node(id=self.new_id(base), tag=tag, pool=pool, name=name, **kw)
+    def node(
+        self,
+        pool: int,
+        base: str,
+        tag: str,
+        name: str | None = None,
+        *,
+        documentation: str | None = None,
+        message: str | None = None,
+    ) -> str:
+        node = _Node(self.new_id(base), tag, pool, name, documentation, message)
         self.nodes[node.id] = node
         self.pools[pool].nodes.append(node.id)
         return node.id
@@ -318,7 +334,7 @@ def _build(definition: Definition) -> _Model:
     crossing = {
         s.id
         for s in order
-        if s in sinks or any(by_id[t].agency != s.agency for t in successors[s.id])
+        if not successors[s.id] or any(by_id[t].agency != s.agency for t in successors[s.id])
     }
     messages = {
         s.id: model.message(f"Message_{s.id}", f"{s.id} selesai") for s in order if s.id in crossing
@@ -383,7 +399,6 @@ def _build(definition: Definition) -> _Model:
         model.fan_out(start, catches, f"Gateway_split_{agency}_start")
 
         ends: list[str] = []
-        entries: dict[str, str] = {}
         for step in steps:  # topological: a same-agency predecessor is wired before its successor
             task = model.node(
                 pool,
@@ -406,16 +421,17 @@ def _build(definition: Definition) -> _Model:
                 model.flow(entry, head)
             else:
                 entry = head
-            entries[step.id] = entry
             for source in inputs[step.id]:
                 model.flow(source, entry)
             tail = done
             if step.id in crossing:
+                recipients = [by_id[t].agency for t in successors[step.id]]
+                recipients = [r for r in dict.fromkeys(recipients) if r != agency]
                 tail = model.node(
                     pool,
                     f"Event_send_{step.id}",
                     "intermediateThrowEvent",
-                    f"Selesai: {step.title}",
+                    "Kirim ke " + ", ".join(recipients or [APPLICANT]),
                     message=messages[step.id],
                 )
                 throws[step.id] = tail
@@ -433,8 +449,8 @@ def _build(definition: Definition) -> _Model:
         end = model.node(pool, f"EndEvent_{agency}", "endEvent", "Bagian instansi selesai")
         model.fan_in(ends, end, f"Gateway_join_{agency}_end")
 
-    for name, catch in receives:
-        model.message_flow(send if name is None else throws[name], catch)
+    for sender, catch in receives:
+        model.message_flow(send if sender is None else throws[sender], catch)
     for sink, result in zip(sinks, results, strict=True):
         model.message_flow(throws[sink.id], result)
     return model
@@ -489,6 +505,7 @@ class _Layout:
     boxes: dict[str, _Box]  # node or participant id -> bounds
     rows: dict[str, int]
     edges: dict[str, list[tuple[int, int]]]  # flow id -> waypoints
+    labels: dict[str, _Box]  # named flow id -> bounds of its label
 
 
 def _layout(model: _Model) -> _Layout:
@@ -523,16 +540,41 @@ def _layout(model: _Model) -> _Layout:
     for flow in model.flows.values():
         edges[flow.id] = _sequence_waypoints(model, flow, boxes, rows)
     for flow in model.message_flows.values():
+        # Out of the source's pool, across in the gap before the target's column (no shape
+        # stands there), then into the target from above.
         source, target = boxes[flow.source], boxes[flow.target]
         pool_box = pool_boxes[model.nodes[flow.source].pool]
         if target.cy > source.cy:
-            gap = pool_box.bottom + _POOL_GAP // 2
-            start, end = (source.cx, source.bottom), (target.cx, target.y)
+            start, out = (source.cx, source.bottom), pool_box.bottom + _POOL_GAP // 2
         else:
-            gap = pool_box.y - _POOL_GAP // 2
-            start, end = (source.cx, source.y), (target.cx, target.bottom)
-        edges[flow.id] = [start, (source.cx, gap), (target.cx, gap), end]
-    return _Layout(boxes, rows, edges)
+            start, out = (source.cx, source.y), pool_box.y - _POOL_GAP // 2
+        across = left[column[flow.target]] - _COLUMN_GAP // 2
+        above = target.y - _COLUMN_GAP // 4
+        edges[flow.id] = [
+            start,
+            (source.cx, out),
+            (across, out),
+            (across, above),
+            (target.cx, above),
+            (target.cx, target.y),
+        ]
+    labels = {
+        flow.id: _label_box(flow.name, edges[flow.id])
+        for flow in model.flows.values()
+        if flow.name is not None
+    }
+    return _Layout(boxes, rows, edges, labels)
+
+
+def _label_box(name: str, points: list[tuple[int, int]]) -> _Box:
+    """Above the middle of the longest horizontal segment of a flow."""
+    (x1, y), (x2, _) = max(
+        ((a, b) for a, b in pairwise(points) if a[1] == b[1]),
+        key=lambda segment: abs(segment[1][0] - segment[0][0]),
+        default=(points[0], points[-1]),
+    )
+    width = min(90, 6 * len(name) + 8)
+    return _Box((x1 + x2) // 2 - width // 2, y - 18, width, 14)
 
 
 def _sequence_waypoints(
@@ -544,12 +586,12 @@ def _sequence_waypoints(
     if rows[flow.source] == rows[flow.target]:
         if first:  # the row is handed on: nothing stands between them
             return [(source.right, source.cy), (target.x, target.cy)]
-        detour = source.cy + _DETOUR  # a skip or a shortcut runs below the row
+        detour = source.cy - _DETOUR  # a skip runs above the row, clear of the labels below
         return [
-            (source.cx, source.bottom),
+            (source.cx, source.y),
             (source.cx, detour),
             (target.cx, detour),
-            (target.cx, target.bottom),
+            (target.cx, target.y),
         ]
     mid = target.x - _COLUMN_GAP // 2
     if first:  # the source's row ends here: along it, then across to the target's row
@@ -665,6 +707,8 @@ def _diagram_xml(root: ET.Element, model: _Model, collaboration: str, layout: _L
         )
         for x, y in _dedupe(layout.edges[flow_id]):
             _sub(edge, "waypoint", DI_NS, x=str(x), y=str(y))
+        if flow_id in layout.labels:
+            _bounds(_sub(edge, "BPMNLabel", BPMNDI_NS), layout.labels[flow_id])
 
 
 def _dedupe(points: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
