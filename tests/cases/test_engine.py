@@ -8,8 +8,10 @@ Monday.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Mapping
+from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -18,6 +20,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from sinergi.cases import engine
 from sinergi.cases.engine import (
     Act,
     CaseClosed,
@@ -723,6 +726,7 @@ def test_state_round_trips_through_json_exactly() -> None:
     )
     returned = Act("d", 11, Outcome.RETURN_FOR_REVISION, reasons="Peta")
     state, _ = step(state, returned, datetime(2026, 3, 5, 12, tzinfo=jakarta_summer))
+    assert type(to_json(state)["steps"]["e"]["outcome"]) is str
     raw = json.loads(json.dumps(to_json(state)))
     assert raw["paused_since"] == "2026-03-05T12:00:00+08:00"
     assert raw["steps"]["a"]["activated_at"] == "2026-03-02T09:00:00+07:00"
@@ -772,6 +776,31 @@ def test_the_plan_is_built_once_per_definition() -> None:
     twin = define([{"id": "x", "kind": "verify", "agency": "A"}])
     assert plan_for(twin) is not plan_for(PROCESS)
     assert plan_for(twin).successors == {"x": ()}
+
+
+def test_the_plan_cache_forgets_a_definition_once_it_is_gone() -> None:
+    twin = define([{"id": "x", "kind": "verify", "agency": "A"}])
+    key = id(twin)
+    plan_for(twin)
+    assert key in engine._PLANS
+    plan_for(PROCESS)  # the one-entry fast path lets go of the twin
+    del twin
+    gc.collect()
+    assert key not in engine._PLANS
+
+
+def test_states_and_effects_built_by_the_engine_are_frozen() -> None:
+    state, effects = step(through_c(), Act("d", 11, Outcome.RECOMMEND), at(5, 10))
+    with pytest.raises(FrozenInstanceError):
+        state.version = 99  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        state.steps["d"].status = StepStatus.ACTIVE  # type: ignore[misc]
+    completed = effects[0]
+    assert isinstance(completed, StepCompleted)
+    with pytest.raises(FrozenInstanceError):
+        completed.step_id = "x"  # type: ignore[misc]
+    assert completed == StepCompleted("d", "D", "recommend", 11)
+    assert hash(completed) == hash(StepCompleted("d", "D", "recommend", 11))
 
 
 # --------------------------------------------------------------------------- properties
