@@ -4,12 +4,12 @@ check, write the audit entry, and send notifications after commit."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,8 +24,9 @@ from sinergi.cases.forms import clean_application
 from sinergi.cases.models import Case, CaseEvent, CaseStep
 from sinergi.cases.notifications import notify_effects
 from sinergi.cases.receipts import new_pin, new_receipt
+from sinergi.cases.windows import ensure_within, window_end
 from sinergi.catalog.authority import agency_authority
-from sinergi.catalog.definitions import Channel, Definition, Duration, Step, StepKind, Unit
+from sinergi.catalog.definitions import AuthorityNeed, Channel, Definition, Step, StepKind
 from sinergi.catalog.models import ProcessDefinition, Service
 from sinergi.citizens.models import Citizen
 from sinergi.core.errors import Conflict, Forbidden, NotFound
@@ -57,9 +58,23 @@ def _basis_json(basis: Basis) -> dict[str, Any]:
     }
 
 
+def resolve_basis(
+    acting_user: User, need: AuthorityNeed | None, now: datetime
+) -> dict[str, Any] | None:
+    """The authority the official acts under at ``now`` (None when the act needs none), or
+    Forbidden naming the rule of UU 30/2014 that fails; called at the moment of every act."""
+    if need is None:
+        return None
+    result = authority_of(acting_user, Scope(need.service, need.decision), now)
+    if not isinstance(result, Basis):
+        raise Forbidden(f"{result.translated(gettext)} ({result.article})")
+    return _basis_json(result)
+
+
 def _effect_json(effect: engine.Effect) -> dict[str, Any]:
     data: dict[str, Any] = {"effect": type(effect).__name__}
-    for name in effect.__slots__:
+    for item in dataclasses.fields(effect):
+        name = item.name
         value = getattr(effect, name)
         data[name] = (
             value.isoformat()
@@ -411,14 +426,7 @@ def act_on_step(
                       outcome=outcome) from None  # fmt: skip
     definition = case.definition.parsed()
     step = definition.step(step_id)
-    basis_json: dict[str, Any] | None = None
-    if step.authority is not None:
-        result = authority_of(
-            acting_user, Scope(step.authority.service, step.authority.decision), now
-        )
-        if not isinstance(result, Basis):
-            raise Forbidden(f"{result.translated(gettext)} ({result.article})")
-        basis_json = _basis_json(result)
+    basis_json = resolve_basis(acting_user, step.authority, now)
     old = engine.from_json(case.state)
     event = engine.Act(step_id, acting_user.pk, chosen, reasons.strip(), dict(data or {}),
                        basis_json)  # fmt: skip
@@ -441,17 +449,12 @@ def _within_revision_window(case: Case, now: datetime) -> None:
     paused = engine.from_json(case.state).paused_since
     if paused is None:
         return
-    days = int(settings.SINERGI["REVISION_WINDOW_WORKING_DAYS"])
-    deadline = platform_calendar().deadline(paused, Duration(days, Unit.WORKING_DAYS))
-    if now > deadline:
-        raise RuleError(
-            Violation(
-                field="case",
-                rule="revision_late",
-                template=gettext_noop("The revision was due by {deadline}."),
-                params={"deadline": deadline.date().isoformat()},
-            )
-        )
+    ensure_within(
+        now,
+        window_end(paused, "REVISION_WINDOW_WORKING_DAYS"),
+        rule="revision_late",
+        template=gettext_noop("The revision was due by {deadline}."),
+    )
 
 
 def revise_case(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -12,14 +11,13 @@ from django.utils.translation import gettext
 from sinergi.accounts.models import User
 from sinergi.audit.log import record
 from sinergi.cases import engine
-from sinergi.cases.calendar_service import platform_calendar
+from sinergi.cases.actions import resolve_basis
 from sinergi.cases.models import Case, CaseEvent, Objection
-from sinergi.catalog.definitions import Duration, StepKind, Unit
+from sinergi.cases.windows import ensure_within, window_end
+from sinergi.catalog.definitions import StepKind
 from sinergi.core.errors import Conflict, Forbidden, NotFound
 from sinergi.registry.access import agency_ids_of
-from sinergi.registry.authority import Basis, Scope
 from sinergi.registry.models import Agency
-from sinergi.registry.resolve import authority_of
 from sinergi.rules import RuleError, Violation, gettext_noop
 
 _DECIDED = {"approved", "rejected", "deemed_granted"}
@@ -32,8 +30,7 @@ def _refuse(field: str, rule: str, template: str) -> RuleError:
 def objection_deadline(case: Case) -> datetime:
     if case.decided_at is None:
         raise ValueError("an undecided case has no objection window")
-    days = int(settings.SINERGI["OBJECTION_WINDOW_WORKING_DAYS"])
-    return platform_calendar().deadline(case.decided_at, Duration(days, Unit.WORKING_DAYS))
+    return window_end(case.decided_at, "OBJECTION_WINDOW_WORKING_DAYS")
 
 
 def _deciding_step(case: Case) -> tuple[str, str]:
@@ -66,16 +63,13 @@ def file_objection(
         raise _refuse("reasons", "reasons_required",
                       gettext_noop("Give the reasons for the objection."))  # fmt: skip
     deadline = objection_deadline(case)
-    if now > deadline:
-        raise RuleError(
-            Violation(
-                field="case",
-                rule="objection_late",
-                template=gettext_noop("The objection window closed on {deadline}."),
-                params={"deadline": deadline.date().isoformat()},
-                article="UU 30/2014 Pasal 77 ayat (1); 21 hari kerja",
-            )
-        )
+    ensure_within(
+        now,
+        deadline,
+        rule="objection_late",
+        template=gettext_noop("The objection window closed on {deadline}."),
+        article="UU 30/2014 Pasal 77 ayat (1); 21 hari kerja",
+    )
     _, agency_code = _deciding_step(case)
     with transaction.atomic():
         if Objection.objects.filter(case=case).exists():
@@ -109,14 +103,7 @@ def decide_objection(
         raise _refuse("reasons", "reasons_required",
                       gettext_noop("Give the reasons for the decision."))  # fmt: skip
     step_id, _ = _deciding_step(case)
-    need = case.definition.parsed().step(step_id).authority
-    basis: dict[str, object] | None = None
-    if need is not None:
-        result = authority_of(acting_user, Scope(need.service, need.decision), now)
-        if not isinstance(result, Basis):
-            raise Forbidden(f"{result.translated(gettext)} ({result.article})")
-        basis = {"kind": result.kind.value, "signature": result.signature,
-                 "accountable_position": result.accountable_position}  # fmt: skip
+    basis = resolve_basis(acting_user, case.definition.parsed().step(step_id).authority, now)
     with transaction.atomic():
         updated = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
             status=Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED,
