@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -29,7 +30,7 @@ def configure(db: Path) -> None:
 
     settings.configure(
         DEBUG=False,
-        SECRET_KEY="bench-only",
+        SECRET_KEY=secrets.token_urlsafe(32),
         USE_TZ=True,
         TIME_ZONE="Asia/Jakarta",
         INSTALLED_APPS=[
@@ -89,7 +90,7 @@ def main() -> None:
         perm, _ = Permission.objects.get_or_create(
             codename=codename, content_type=content_type, defaults={"name": codename}
         )
-        user = users.get(login) or User.objects.create(username=login)
+        user = users.get(login) or User.objects.get_or_create(username=login)[0]
         user.user_permissions.add(perm)
         users[login] = user
     users = {u.username: User.objects.get(pk=u.pk) for u in users.values()}
