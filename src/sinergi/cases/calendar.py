@@ -117,6 +117,7 @@ class WorkingCalendar:
     __slots__ = (
         "_base",
         "_before",
+        "_day_deadlines",
         "_first",
         "_holidays",
         "_joint_leave",
@@ -129,6 +130,7 @@ class WorkingCalendar:
 
     _base: int
     _before: tuple[int, ...]
+    _day_deadlines: dict[tuple[date, int, Unit], datetime]
     _first: date
     _holidays: Mapping[date, str]
     _joint_leave: Mapping[date, str]
@@ -180,6 +182,9 @@ class WorkingCalendar:
         put(self, "_weekend", weekend)
         put(self, "_joint_leave_is_working", joint_leave_is_working)
         put(self, "_tz", tz)
+        # Day-unit deadlines depend only on the local date and the duration: memoised, as
+        # every step activation asks for one (bounded; cleared when it fills).
+        put(self, "_day_deadlines", {})
         put(self, "_first", first)
         put(self, "_last", last)
         put(self, "_base", base)
@@ -325,10 +330,20 @@ class WorkingCalendar:
         if duration.amount < 0:
             raise ValueError(f"duration must be 0 or more, got {duration}")
         match duration.unit:
-            case Unit.WORKING_DAYS:
-                return self._end_of(self.add_working_days(local.date(), duration.amount))
-            case Unit.CALENDAR_DAYS:
-                return self._end_of(local.date() + timedelta(days=duration.amount))
+            case Unit.WORKING_DAYS | Unit.CALENDAR_DAYS:
+                key = (local.date(), duration.amount, duration.unit)
+                memo: dict[tuple[date, int, Unit], datetime] = self._day_deadlines
+                found = memo.get(key)
+                if found is None:
+                    day = (
+                        self.add_working_days(local.date(), duration.amount)
+                        if duration.unit is Unit.WORKING_DAYS
+                        else local.date() + timedelta(days=duration.amount)
+                    )
+                    if len(memo) > 8192:
+                        memo.clear()
+                    found = memo[key] = self._end_of(day)
+                return found
             case Unit.HOURS:
                 elapsed = timedelta(hours=duration.amount)
                 return (start.astimezone(UTC) + elapsed).astimezone(self._tz)
