@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from sinergi.api import errors
+from sinergi.audit.api import router as audit_router
 from sinergi.cases.api import router as cases_router
 from sinergi.catalog.api import router as catalog_router
 from sinergi.citizens.api import router as citizens_router
@@ -25,3 +26,4 @@ api.add_router("", registry_router)
 api.add_router("", citizens_router)
 api.add_router("", catalog_router)
 api.add_router("", cases_router)
+api.add_router("", audit_router)

@@ -8,7 +8,7 @@ from django.forms import Form
 from django.http import HttpRequest
 
 from sinergi.audit.log import record
-from sinergi.audit.models import AuditEntry
+from sinergi.audit.models import AuditEntry, ChainHead
 from sinergi.core.admin_site import site
 
 
@@ -58,7 +58,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(AuditEntry, site=site)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
-        "id",
+        "seq",
         "at",
         "actor_username",
         "agency_code",
@@ -67,7 +67,22 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "object_id",
     ]
     list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "actor_username", "request_id"]
+    search_fields = ["object_id", "actor_username", "request_id", "hash"]
+    ordering = ["-seq"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ChainHead, site=site)
+class ChainHeadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["day", "seq", "hash", "published_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
