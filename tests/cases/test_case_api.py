@@ -256,3 +256,13 @@ def test_a_visible_case_still_refuses_acts_on_another_agencys_step(as_user: Any)
     response = act(polda, number, "penetapan-pkb", "done")
     assert response.status_code == 403
     assert Case.objects.get(receipt_number=number).version == 2
+
+
+def test_the_case_shows_its_fee_computed_from_the_vehicle(as_user: Any) -> None:
+    """PKB 2% in DKI (no opsen) + SWDKLLJ Rp143,000 + PNBP pengesahan Rp50,000 for a car."""
+    number = submit(as_user("siti"), "samsat-tahunan", "teknis-fungsional", CAR)["receipt_number"]
+    fee = as_user("siti").get(f"/api/v1/cases/{number}").json()["fee"]
+    amounts = {item["code"]: item["amount"] for item in fee["items"]}
+    assert amounts["swdkllj"] == 143_000
+    assert fee["total"] == sum(amounts.values())
+    assert fee["total"] == 200_000_000 * 2 // 100 + 143_000 + 50_000

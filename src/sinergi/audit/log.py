@@ -46,6 +46,8 @@ CHAIN_LOCK: Final = int.from_bytes(b"sngaudit", "big")
 
 #: The head: the highest seq (the unique index on seq answers it from the index's end).
 HEAD_SQL: Final = "SELECT seq, hash FROM audit_auditentry ORDER BY seq DESC LIMIT 1"
+#: On PostgreSQL: the lock, then the head, as two statements sent in one round trip.
+LOCKED_HEAD_SQL: Final = f"SELECT pg_advisory_xact_lock({CHAIN_LOCK}); {HEAD_SQL}"
 
 
 def chain_head(connection: BaseDatabaseWrapper) -> tuple[int, str]:
@@ -53,12 +55,17 @@ def chain_head(connection: BaseDatabaseWrapper) -> tuple[int, str]:
 
     The lock and the read are two statements on purpose: under READ COMMITTED the read then
     takes its snapshot after the lock is granted, so it sees the entry of the writer that held
-    the lock before (one statement would read with a snapshot from before the wait).
+    the lock before (one statement would read with a snapshot from before the wait). They go
+    in one ``execute`` (no parameters, so psycopg sends them together), the head being the
+    second result.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-        cursor.execute(HEAD_SQL)
+            cursor.execute(LOCKED_HEAD_SQL)
+            if not cursor.nextset():
+                raise RuntimeError("the chain head query returned no second result")
+        else:
+            cursor.execute(HEAD_SQL)
         row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 

@@ -15,6 +15,7 @@ from sinergi.cases import actions, objections
 from sinergi.cases.access import access_case, access_case_by_pin
 from sinergi.cases.measures import case_figures
 from sinergi.cases.models import Case, CaseEvent, CaseStep, Objection
+from sinergi.catalog.fees import FORMULAS
 from sinergi.cases.receipts import is_valid_receipt, normalise_receipt
 from sinergi.citizens.models import Citizen
 from sinergi.citizens.validation import check_nik
@@ -74,6 +75,18 @@ class FiguresOut(Schema):
     carries: int
 
 
+class FeeItemOut(Schema):
+    code: str
+    label: str
+    amount: int
+    legal_basis: str
+
+
+class FeeOut(Schema):
+    total: int
+    items: list[FeeItemOut]
+
+
 class CaseOut(Schema):
     receipt_number: str
     service: str
@@ -86,6 +99,7 @@ class CaseOut(Schema):
     deemed_due_at: datetime | None
     waiting_on: list[str]
     figures: FiguresOut
+    fee: FeeOut | None
     steps: list[StepOut]
     events: list[EventOut]
 
@@ -133,6 +147,24 @@ def _receipt(value: str) -> str:
     return receipt
 
 
+def _fee(case: Case) -> dict[str, Any] | None:
+    """The itemised fee computed from the application data by the service's formula."""
+    formula = FORMULAS.get(case.service.fee_formula)
+    if formula is None:
+        return None
+    try:
+        fee = formula(case.state.get("data", {}))
+    except RuleError:
+        return None  # data the formula cannot price (the assessing step will say why)
+    return {
+        "total": fee.total,
+        "items": [
+            {"code": i.code, "label": i.label, "amount": i.amount, "legal_basis": i.legal_basis}
+            for i in fee.items
+        ],
+    }
+
+
 def _case_out(case: Case) -> dict[str, Any]:
     definition = case.definition.parsed()
     titles = {s.id: s.title for s in definition.steps}
@@ -151,6 +183,7 @@ def _case_out(case: Case) -> dict[str, Any]:
         "decided_at": case.decided_at,
         "deemed_due_at": case.deemed_due_at,
         "waiting_on": sorted({s.agency.code for s in rows if s.status == "active"}),
+        "fee": _fee(case),
         "figures": case_figures(
             definition,
             [e.step_id for e in events if e.kind == "StepCompleted" and e.step_id in titles],
