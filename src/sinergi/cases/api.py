@@ -15,8 +15,8 @@ from sinergi.cases import actions, objections
 from sinergi.cases.access import access_case, access_case_by_pin
 from sinergi.cases.measures import case_figures
 from sinergi.cases.models import Case, CaseEvent, CaseStep, Objection
-from sinergi.catalog.fees import FORMULAS
 from sinergi.cases.receipts import is_valid_receipt, normalise_receipt
+from sinergi.catalog.fees import FORMULAS
 from sinergi.citizens.models import Citizen
 from sinergi.citizens.validation import check_nik
 from sinergi.core.errors import NotFound
