@@ -16,7 +16,7 @@ from sinergi.cases.access import access_case, access_case_by_pin
 from sinergi.cases.measures import case_figures
 from sinergi.cases.models import Case, CaseEvent, CaseStep, Objection
 from sinergi.cases.receipts import is_valid_receipt, normalise_receipt
-from sinergi.catalog.fees import FORMULAS
+from sinergi.catalog.fees import DEFAULT_SETTINGS, FORMULAS
 from sinergi.citizens.models import Citizen
 from sinergi.citizens.validation import check_nik
 from sinergi.core.errors import NotFound
@@ -153,7 +153,7 @@ def _fee(case: Case) -> dict[str, Any] | None:
     if formula is None:
         return None
     try:
-        fee = formula(case.state.get("data", {}))
+        fee = formula(case.state.get("data", {}), DEFAULT_SETTINGS)
     except RuleError:
         return None  # data the formula cannot price (the assessing step will say why)
     return {
