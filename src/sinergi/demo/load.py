@@ -16,7 +16,7 @@ from sinergi.catalog.loaders import load_services
 from sinergi.citizens.models import Citizen
 from sinergi.citizens.validation import check_nik
 from sinergi.demo.manifest import manifest
-from sinergi.registry.authority import GrantKind, validate_grant
+from sinergi.registry.authority import GrantKind
 from sinergi.registry.loaders import load_agencies, load_regions
 from sinergi.registry.models import (
     Agency,
@@ -116,8 +116,7 @@ def _grants(data: dict[str, Any], positions: dict[str, Position], admin: User) -
             published_at=_at(spec["valid_from"]) if spec.get("published") else None,
             created_by=admin,
         )
-        chain = {g.pk: g.to_rule() for g in (source.chain() if source else [])}
-        refusals = validate_grant(grant.to_rule(), chain)
+        refusals = grant.refusals()
         if refusals:
             raise RuleError(*refusals)
         grant.save()

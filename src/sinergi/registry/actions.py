@@ -14,7 +14,7 @@ from sinergi.accounts.models import User
 from sinergi.audit.log import record
 from sinergi.core.errors import Forbidden
 from sinergi.registry.access import agency_ids_of
-from sinergi.registry.authority import GrantKind, validate_grant
+from sinergi.registry.authority import GrantKind
 from sinergi.registry.models import Appointment, AuthorityGrant, Position
 from sinergi.rules import RuleError, Violation, gettext_noop
 
@@ -100,8 +100,7 @@ def create_grant(
             published_at=timezone.now() if publish else None,
             created_by=acting_user,
         )
-        existing = {g.pk: g.to_rule() for g in (source.chain() if source else [])}
-        refusals = validate_grant(grant.to_rule(), existing)
+        refusals = grant.refusals()
         if refusals:
             raise RuleError(*refusals)
         grant.save()

@@ -11,7 +11,6 @@ from django.utils.translation import gettext
 
 from sinergi.audit.admin import AuditedModelAdmin
 from sinergi.core.admin_site import site
-from sinergi.registry.authority import validate_grant
 from sinergi.registry.lineage import AgencyNode, Succession, validate_lineage
 from sinergi.registry.models import (
     Agency,
@@ -168,9 +167,7 @@ class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
             pk=self.instance.pk,
             **{k: v for k, v in data.items() if k in {f.name for f in AuthorityGrant._meta.fields}},
         )
-        source = data.get("source")
-        existing = {g.pk: g.to_rule() for g in (source.chain() if source else [])}
-        for refusal in validate_grant(candidate.to_rule(), existing):
+        for refusal in candidate.refusals():
             field = _FIELD_MAP.get(refusal.field, refusal.field)
             message = f"{refusal.translated(gettext)} ({refusal.article})"
             self.add_error(field if field in self.fields else None, message)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.registry.authority import Grant, GrantKind, LegalBasis
+from sinergi.registry.authority import Grant, GrantKind, LegalBasis, Refusal, validate_grant
 
 
 class AuthorityGrantQuerySet(models.QuerySet["AuthorityGrant"]):
@@ -114,6 +114,11 @@ class AuthorityGrant(models.Model):
             revoked_at=self.revoked_at,
             allows_onward_delegation=self.allows_onward_delegation,
         )
+
+    def refusals(self) -> list[Refusal]:
+        """What UU 30/2014 says against recording this grant, checked along its source chain."""
+        existing = {g.pk: g.to_rule() for g in (self.source.chain() if self.source else [])}
+        return validate_grant(self.to_rule(), existing)
 
     def chain(self) -> list[AuthorityGrant]:
         """This grant and its sources up to the attribution (guarded against cycles)."""
