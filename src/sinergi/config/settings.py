@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sinergi.citizens",
     "sinergi.catalog",
     "sinergi.cases",
+    "sinergi.web",
     "sinergi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -49,7 +50,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "sinergi.web.middleware.LanguageMiddleware",  # LocaleMiddleware, Bahasa Indonesia first
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,7 +125,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
-LOGIN_URL = "admin:login"
+LOGIN_URL = "web:sign_in"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -247,3 +248,11 @@ SINERGI: dict[str, Any] = {
     # How long a citizen has to revise a returned application (working days): [U].
     "REVISION_WINDOW_WORKING_DAYS": env_int("SINERGI_REVISION_WINDOW_DAYS", 14),
 }
+
+# --- Web pages (sinergi.web) ----------------------------------------------------------------
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+# The language switch is kept a year; Bahasa Indonesia until the visitor chooses otherwise.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
