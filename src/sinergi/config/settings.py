@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "sinergi.catalog",
     "sinergi.cases",
     "sinergi.documents",
+    "sinergi.web",
     "sinergi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -50,7 +51,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "sinergi.web.middleware.LanguageMiddleware",  # LocaleMiddleware, Bahasa Indonesia first
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,7 +126,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
-LOGIN_URL = "admin:login"
+LOGIN_URL = "web:sign_in"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -263,3 +264,11 @@ SINERGI: dict[str, Any] = {
     # Further PEM files of roots a document signature may chain to (e.g. BSrE's).
     "SIGNING_TRUST_ROOTS": env_list("SINERGI_SIGNING_TRUST_ROOTS", []),
 }
+
+# --- Web pages (sinergi.web) ----------------------------------------------------------------
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+# The language switch is kept a year; Bahasa Indonesia until the visitor chooses otherwise.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
