@@ -56,6 +56,8 @@ class NavLink:
 
 NAV: list[NavItem] = [
     NavItem("web:home", _("Home")),
+    NavItem("documents:verify", _("Verify a decision")),
+    NavItem("audit:transparency", _("Transparency")),
 ]
 
 
