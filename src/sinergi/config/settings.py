@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sinergi.citizens",
     "sinergi.catalog",
     "sinergi.cases",
+    "sinergi.coordination",
     "sinergi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
