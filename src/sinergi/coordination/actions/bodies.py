@@ -298,6 +298,11 @@ def record_activity(
             )
     if not title.strip():
         raise refuse("title", "title_required", gettext_noop("Give the activity a title."))
+    if kind not in CapacityActivity.Kind.values:
+        raise refuse(
+            "kind", "unknown_activity_kind",
+            gettext_noop("The kind is training, workshop or other."),
+        )  # fmt: skip
     with transaction.atomic():
         activity = CapacityActivity.objects.create(
             body=body,
