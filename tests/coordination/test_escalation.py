@@ -110,3 +110,16 @@ def test_done_needs_evidence_and_only_the_assigned_agency_or_lead_updates(as_use
 def test_the_escalation_job_is_registered_for_the_worker() -> None:
     job = next(j for j in JOBS if j.name == "action-item-escalation")
     assert job.every == timedelta(minutes=15)
+
+
+def test_the_command_runs_the_job_as_of_a_later_moment(as_user: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    item = assign(as_user)
+    out = StringIO()
+    later = (item.due_at + timedelta(days=1)).isoformat()
+    call_command("coordination", "escalate", "--now", later, stdout=out)
+    assert out.getvalue().strip() == "action items escalated: 1"
+    assert [level for level, _ in levels(item)] == [1, 2]

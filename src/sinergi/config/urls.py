@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.views import defaults
 
 from sinergi.api.errors import problem
@@ -12,6 +12,7 @@ from sinergi.core.admin_site import site as admin_site
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("coordination/", include("sinergi.coordination.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]
