@@ -6,6 +6,7 @@ map is screenshotted and its table lists the same relations as the picture."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -21,10 +22,10 @@ import pytest
 
 from tests.e2e.conftest import _free_port
 
-try:
-    from tests.e2e import axe
-except ImportError:  # the shared helper arrives with the web layout
-    axe = None  # type: ignore[assignment]
+try:  # the shared axe helper of the web layout
+    axe: Any = importlib.import_module("tests.e2e.axe")
+except ImportError:
+    axe = None
 
 DEMO_PASSWORD = "sinergi-demo-2026"
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
