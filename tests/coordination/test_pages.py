@@ -17,7 +17,7 @@ FORUM = "/coordination/bodies/forum-pembangunan-desa/"
 
 
 def text(response: Any) -> str:
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 def test_the_rural_forum_page_shows_members_relation_and_history(as_user: Any) -> None:
