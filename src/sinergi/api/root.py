@@ -10,6 +10,7 @@ from sinergi.cases.api import router as cases_router
 from sinergi.catalog.api import router as catalog_router
 from sinergi.citizens.api import router as citizens_router
 from sinergi.coordination.api import router as coordination_router
+from sinergi.documents.api import router as documents_router
 from sinergi.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -29,3 +30,4 @@ api.add_router("", catalog_router)
 api.add_router("", cases_router)
 api.add_router("", audit_router)
 api.add_router("", coordination_router)
+api.add_router("", documents_router)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("coordination/", include("sinergi.coordination.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sinergi.web.urls")),
 ]
 
 
