@@ -20,6 +20,19 @@ def text(response: Any) -> str:
     return str(response.content.decode())
 
 
+def svg_numbers(html: str) -> list[str]:
+    """Every coordinate of the page's SVG shapes: plain numbers whatever the language (an
+    Indonesian decimal comma would break the drawing)."""
+    found = re.findall(r' (?:x|y|x1|y1|x2|y2|cx|cy)="([^"]*)"', html)
+    found += [n for points in re.findall(r' points="([^"]*)"', html)
+              for pair in points.split() for n in pair.split(",")]  # fmt: skip
+    assert found
+    return found
+
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 def test_the_rural_forum_page_shows_members_relation_and_history(as_user: Any) -> None:
     page = as_user("bappenas.desa").get(FORUM)
     assert page.status_code == 200
@@ -42,6 +55,7 @@ def test_the_programme_page_draws_each_indicator_with_its_table(as_user: Any) ->
     assert html.count("<polyline") == 2
     assert "4740.00" in html  # the joint village roads figure of 2025, in the table
     assert 'action="/coordination/programmes/program-desa-terpadu/indicators/' in html
+    assert all(NUMBER.fullmatch(n) for n in svg_numbers(html))
 
 
 def test_a_non_member_gets_404_on_every_page(as_user: Any) -> None:
@@ -88,6 +102,7 @@ def test_the_map_table_lists_the_relations_the_picture_draws(as_user: Any) -> No
     rows = re.findall(r'<tr data-body="([^"]+)"', html)
     assert lines == rows
     assert len(rows) == 3 + 12
+    assert all(NUMBER.fullmatch(n) for n in svg_numbers(html))
     filtered = text(as_user("auditor").get("/coordination/map/?sector=jasa+keuangan"))
     assert re.findall(r'<tr data-body="([^"]+)"', filtered) == ["satgas-waspada-investasi"] * 12
 
@@ -102,6 +117,7 @@ def test_the_readiness_form_scores_and_draws_the_radar(as_user: Any) -> None:
     scored = client.post("/coordination/readiness/", answers, follow=True)
     html = text(scored)
     assert "<polygon" in html
+    assert all(NUMBER.fullmatch(n) for n in svg_numbers(html))
     assert html.count("<li>") >= 1
     assert 'id="gaps"' in html
     incomplete = client.post("/coordination/readiness/", {"agency": "kemendes-pdt"})

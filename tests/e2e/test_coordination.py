@@ -96,7 +96,7 @@ def test_three_agencies_vote_and_the_overdue_action_is_escalated(
     url = platform["url"]
     lead = sign_in(browser, url, "koordinator.pmk")
     lead.goto(url + FORUM)
-    assert "Kementerian PU" in lead.inner_text("#members")
+    assert "Kementerian PU" in lead.inner_text("#members-table")
     check(lead, "coordination-body")
     lead.fill("#proposal_title", "Rencana aksi jalan desa 2027")
     lead.fill("#proposal_text", "Anggota menyepakati rencana aksi bersama jalan desa 2027.")
@@ -149,17 +149,35 @@ def test_three_agencies_vote_and_the_overdue_action_is_escalated(
 def test_the_integration_map_renders_and_its_table_lists_the_same_relations(
     browser: Any, platform: dict[str, Any]
 ) -> None:
-    page = sign_in(browser, platform["url"], "koordinator.pmk")
-    page.goto(platform["url"] + "/coordination/map/")
-    lines = page.eval_on_selector_all(
-        "#integration-map line", "els => els.map(e => e.dataset.body)"
-    )
-    rows = page.eval_on_selector_all("#relations tbody tr", "els => els.map(e => e.dataset.body)")
+    def drawn_and_listed(page: Any) -> tuple[list[str], list[str]]:
+        lines = page.eval_on_selector_all(
+            "#integration-map line", "els => els.map(e => e.dataset.body)"
+        )
+        rows = page.eval_on_selector_all(
+            "#relations tbody tr", "els => els.map(e => e.dataset.body)"
+        )
+        return lines, rows
+
+    lead = sign_in(browser, platform["url"], "koordinator.pmk")
+    lead.goto(platform["url"] + "/coordination/map/")
+    assert drawn_and_listed(lead) == (["forum-pembangunan-desa"] * 3,) * 2
+    lead.context.close()
+
+    auditor = sign_in(browser, platform["url"], "auditor")  # sees every body
+    auditor.goto(platform["url"] + "/coordination/map/")
+    lines, rows = drawn_and_listed(auditor)
     assert lines == rows
-    assert lines == ["forum-pembangunan-desa"] * 3
+    assert sorted(set(lines)) == ["forum-pembangunan-desa", "satgas-waspada-investasi"]
+    assert len(lines) == 3 + 12
+    box = auditor.locator("#integration-map svg").bounding_box()
+    assert box is not None
+    assert box["width"] > 300
     RESULTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(RESULTS / "coordination-integration-map.png"), full_page=True)
-    check(page, "coordination-map")
-    page.goto(platform["url"] + "/coordination/map/?sector=jasa+keuangan")
-    assert page.locator("#integration-map line").count() == 0  # Kemenko PMK is not in SWI
-    page.context.close()
+    auditor.screenshot(path=str(RESULTS / "coordination-integration-map.png"), full_page=True)
+    check(auditor, "coordination-map")
+    auditor.fill("#id_sector", "jasa keuangan")
+    auditor.click("form.sg-map-filter button[type=submit]")
+    auditor.wait_for_url("**sector=**")
+    lines, rows = drawn_and_listed(auditor)
+    assert lines == rows == ["satgas-waspada-investasi"] * 12
+    auditor.context.close()

@@ -325,7 +325,12 @@ def integration_map(request: HttpRequest, sector: str = "", region: str = "") ->
     nodes, edges = reading.integration_map(
         list(access.visible_bodies(signed_in(request))), sector=sector, region=region
     )
-    return {"nodes": [n.__dict__ for n in nodes], "edges": [e.__dict__ for e in edges]}
+    return {
+        "nodes": [
+            {"code": n.code, "name": n.name, "sector": n.sector, "region": n.region} for n in nodes
+        ],
+        "edges": [e.__dict__ for e in edges],
+    }
 
 
 @router.get("/coordination/readiness/questionnaire", response=QuestionnaireOut, auth=SIGNED_IN)

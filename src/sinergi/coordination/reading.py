@@ -324,6 +324,9 @@ class Node:
     region: str
     x: float
     y: float
+    label_x: float
+    label_y: float
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -388,14 +391,18 @@ def integration_map(
     for i, code in enumerate(codes):
         angle = 2 * math.pi * i / max(len(codes), 1) - math.pi / 2
         agency = agencies[code]
+        cos, sin = math.cos(angle), math.sin(angle)
         nodes.append(
             Node(
                 code=code,
                 name=str(agency),
                 sector=agency.sector,
                 region=agency.region_id or "",
-                x=round(centre + radius * math.cos(angle), 1),
-                y=round(centre + radius * math.sin(angle), 1),
+                x=round(centre + radius * cos, 1),
+                y=round(centre + radius * sin, 1),
+                label_x=round(centre + (radius + 16) * cos, 1),
+                label_y=round(centre + (radius + 16) * sin + 4, 1),
+                anchor="start" if cos > 0.2 else "end" if cos < -0.2 else "middle",
             )
         )
     return nodes, edges
