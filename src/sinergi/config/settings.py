@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sinergi.citizens",
     "sinergi.catalog",
     "sinergi.cases",
+    "sinergi.coordination",
     "sinergi.documents",
     "sinergi.web",
     "sinergi.demo",

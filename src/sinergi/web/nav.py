@@ -56,6 +56,7 @@ class NavLink:
 
 NAV: list[NavItem] = [
     NavItem("web:home", _("Home")),
+    NavItem("coordination:index", _("Coordination"), officials),
     NavItem("documents:verify", _("Verify a decision")),
     NavItem("audit:transparency", _("Transparency")),
 ]
