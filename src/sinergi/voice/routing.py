@@ -165,9 +165,9 @@ class Weights:
     """The router's knobs, tuned on the development part of the evaluation set only."""
 
     k1: float = 1.2
-    b: float = 0.5
+    b: float = 0.6
     profile: float = 1.0  # weight of the BM25 profile score (normalised to the best)
-    neighbours: float = 1.0  # weight of the earlier-decision vote (normalised to the best)
+    neighbours: float = 0.3  # weight of the earlier-decision vote (normalised to the best)
     k_neighbours: int = 5
     other_level: float = 0.35  # factor for agencies of another level than the text names
     shadowed_national: float = 0.6  # national agency when a regional one has its sector
