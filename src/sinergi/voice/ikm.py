@@ -241,7 +241,7 @@ def compute(
         )
     else:
         for code in codes:
-            if answered[code] == 0:
+            if answered[code] == 0 and not any(p.field == code for p in problems):
                 problems.append(
                     _violation(
                         code,
