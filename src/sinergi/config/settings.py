@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sinergi.citizens",
     "sinergi.catalog",
     "sinergi.cases",
+    "sinergi.voice",
     "sinergi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -246,4 +247,15 @@ SINERGI: dict[str, Any] = {
     "OBJECTION_WINDOW_WORKING_DAYS": env_int("SINERGI_OBJECTION_WINDOW_DAYS", 21),
     # How long a citizen has to revise a returned application (working days): [U].
     "REVISION_WINDOW_WORKING_DAYS": env_int("SINERGI_REVISION_WINDOW_DAYS", 14),
+}
+
+# Citizens' voice: complaints and IKM surveys (sinergi.voice).
+SINERGI_VOICE: dict[str, Any] = {
+    # Agencies whose coordinators verify and dispose complaints (SP4N-LAPOR!: KemenPANRB).
+    "COORDINATOR_AGENCIES": env_list("SINERGI_VOICE_COORDINATOR_AGENCIES", ["kemenpanrb"]),
+    # Attachments: at most this many bytes each, of these kinds (checked by content).
+    "ATTACHMENT_MAX_BYTES": env_int("SINERGI_VOICE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
+    "ATTACHMENTS_PER_COMPLAINT": env_int("SINERGI_VOICE_ATTACHMENTS_PER_COMPLAINT", 5),
+    # IKM weighting: "exact" (1/9) or "printed" (0.111); see voice/ikm.py.
+    "IKM_WEIGHTING": env_str("SINERGI_VOICE_IKM_WEIGHTING", "exact"),
 }

@@ -91,8 +91,23 @@ tersebut orang rumah segala sebelum sesudah setelah terus hanya justru namun
 STOPWORDS: Final = frozenset(_STOPWORDS_TEXT.split())
 _PARTICLES: Final = ("lah", "kah", "pun")
 _POSSESSIVES: Final = ("nya", "ku", "mu")
-_PREFIXES: Final = ("meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "pe",
-                    "ber", "ter", "di", "ke", "se")  # fmt: skip
+_PREFIXES: Final = (
+    "meng",
+    "meny",
+    "mem",
+    "men",
+    "me",
+    "peng",
+    "peny",
+    "pem",
+    "pen",
+    "pe",
+    "ber",
+    "ter",
+    "di",
+    "ke",
+    "se",
+)
 _SUFFIXES: Final = ("kan", "an", "i")
 
 
