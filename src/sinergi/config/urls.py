@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.views import defaults
 
 from sinergi.api.errors import problem
@@ -14,6 +14,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sinergi.web.urls")),
 ]
 
 
