@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sinergi.voice.urls")),
     path("", include("sinergi.web.urls")),
 ]
 

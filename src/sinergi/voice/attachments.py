@@ -47,12 +47,8 @@ def check(name: str, data: bytes, max_bytes: int) -> tuple[str, Violation | None
         return "", Violation(
             field="attachments",
             rule="attachment_too_large",
-            template=gettext_noop("{name} is {size} KB; an attachment may be at most {max} KB."),
-            params={
-                "name": safe_name(name),
-                "size": str(-(-len(data) // 1024)),
-                "max": str(max_bytes // 1024),
-            },
+            template=gettext_noop("{name} is too large: an attachment may be at most {max} KB."),
+            params={"name": safe_name(name), "max": str(max_bytes // 1024)},
         )
     if not data:
         return "", Violation(

@@ -56,6 +56,9 @@ class NavLink:
 
 NAV: list[NavItem] = [
     NavItem("web:home", _("Home")),
+    NavItem("voice:complaints", _("Complaints"), signed_in),
+    NavItem("voice:statistics", _("Complaint statistics")),
+    NavItem("voice:surveys", _("Satisfaction (IKM)")),
 ]
 
 
