@@ -26,18 +26,18 @@ from sinergi.voice.statistics import complaint_statistics
 router = Router(tags=["complaints"])
 
 
-class RouteIn(Schema):
+class ComplaintRouteIn(Schema):
     text: str
     region_code: str
 
 
-class SuggestionOut(Schema):
+class RouteSuggestionOut(Schema):
     agency: str
     score: float
 
 
-class RouteOut(Schema):
-    suggestions: list[SuggestionOut]
+class ComplaintRouteOut(Schema):
+    suggestions: list[RouteSuggestionOut]
 
 
 class ComplaintIn(Schema):
@@ -48,7 +48,7 @@ class ComplaintIn(Schema):
     confidentiality: str = "public"
 
 
-class EventOut(Schema):
+class ComplaintEventOut(Schema):
     at: datetime
     kind: str
     agency: str | None
@@ -77,23 +77,23 @@ class ComplaintOut(Schema):
     escalations: list[str]
     attachments: int
     version: int
-    events: list[EventOut]
+    events: list[ComplaintEventOut]
 
 
-class AgencyIn(Schema):
+class ComplaintAgencyIn(Schema):
     agency: str
     message: str = ""
 
 
-class ReasonIn(Schema):
+class ComplaintReasonIn(Schema):
     reason: str
 
 
-class MessageIn(Schema):
+class ComplaintMessageIn(Schema):
     message: str
 
 
-class RateIn(Schema):
+class ComplaintRateIn(Schema):
     rating: int
     reopen: bool = False
     message: str = ""
@@ -139,8 +139,8 @@ def _out(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     }
 
 
-@router.post("/complaints/route", response=RouteOut, auth=PUBLIC)
-def route(request: HttpRequest, payload: RouteIn) -> dict[str, Any]:
+@router.post("/complaints/route", response=ComplaintRouteOut, auth=PUBLIC)
+def route(request: HttpRequest, payload: ComplaintRouteIn) -> dict[str, Any]:
     """The competent agencies for a text and a region, best first, with relative scores."""
     problems = []
     if not payload.text.strip():
@@ -222,7 +222,7 @@ def get_complaint(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/complaints/{number}/verify", response=ComplaintOut, auth=SIGNED_IN)
-def verify(request: HttpRequest, number: str, payload: AgencyIn) -> dict[str, Any]:
+def verify(request: HttpRequest, number: str, payload: ComplaintAgencyIn) -> dict[str, Any]:
     """Verifikasi: the coordinator disposes the complaint to the competent agency."""
     user = signed_in(request)
     complaint = access_complaint(user, number)
@@ -233,7 +233,7 @@ def verify(request: HttpRequest, number: str, payload: AgencyIn) -> dict[str, An
 
 
 @router.post("/complaints/{number}/defer", response=ComplaintOut, auth=SIGNED_IN)
-def defer(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+def defer(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
     actions.defer_complaint(acting_user=user, complaint=complaint, reason=payload.reason)
@@ -241,7 +241,7 @@ def defer(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any
 
 
 @router.post("/complaints/{number}/resume", response=ComplaintOut, auth=SIGNED_IN)
-def resume(request: HttpRequest, number: str, payload: MessageIn) -> dict[str, Any]:
+def resume(request: HttpRequest, number: str, payload: ComplaintMessageIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
     actions.resume_complaint(acting_user=user, complaint=complaint, message=payload.message)
@@ -249,7 +249,7 @@ def resume(request: HttpRequest, number: str, payload: MessageIn) -> dict[str, A
 
 
 @router.post("/complaints/{number}/archive", response=ComplaintOut, auth=SIGNED_IN)
-def archive(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+def archive(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
     actions.archive_complaint(acting_user=user, complaint=complaint, reason=payload.reason)
@@ -257,7 +257,7 @@ def archive(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, A
 
 
 @router.post("/complaints/{number}/decline", response=ComplaintOut, auth=SIGNED_IN)
-def decline(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+def decline(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> dict[str, Any]:
     """Bukan wewenang: the agency returns the complaint to the coordinator, with a reason."""
     user = signed_in(request)
     complaint = access_complaint(user, number)
@@ -266,7 +266,7 @@ def decline(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, A
 
 
 @router.post("/complaints/{number}/reroute", response=ComplaintOut, auth=SIGNED_IN)
-def reroute(request: HttpRequest, number: str, payload: AgencyIn) -> dict[str, Any]:
+def reroute(request: HttpRequest, number: str, payload: ComplaintAgencyIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
     actions.reroute_complaint(
@@ -276,7 +276,7 @@ def reroute(request: HttpRequest, number: str, payload: AgencyIn) -> dict[str, A
 
 
 @router.post("/complaints/{number}/follow-up", response=ComplaintOut, auth=SIGNED_IN)
-def follow_up(request: HttpRequest, number: str, payload: MessageIn) -> dict[str, Any]:
+def follow_up(request: HttpRequest, number: str, payload: ComplaintMessageIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
     actions.follow_up_complaint(acting_user=user, complaint=complaint, message=payload.message)
@@ -284,7 +284,7 @@ def follow_up(request: HttpRequest, number: str, payload: MessageIn) -> dict[str
 
 
 @router.post("/complaints/{number}/rate", response=ComplaintOut, auth=SIGNED_IN)
-def rate(request: HttpRequest, number: str, payload: RateIn) -> dict[str, Any]:
+def rate(request: HttpRequest, number: str, payload: ComplaintRateIn) -> dict[str, Any]:
     """The complainant rates the follow-up (1-5): closes it, or reopens it with ``reopen``."""
     user = signed_in(request)
     complaint = access_complaint(user, number)
@@ -303,17 +303,17 @@ def rate(request: HttpRequest, number: str, payload: RateIn) -> dict[str, Any]:
 ikm_router = Router(tags=["ikm"])
 
 
-class ResponseIn(Schema):
+class IkmResponseIn(Schema):
     receipt_number: str
     answers: dict[str, Any]
 
 
-class ResponseOut(Schema):
+class IkmResponseOut(Schema):
     survey: int
     submitted_on: date
 
 
-class ElementOut(Schema):
+class IkmElementOut(Schema):
     code: str
     name: str
     answered: int
@@ -322,7 +322,7 @@ class ElementOut(Schema):
     grade: str
 
 
-class SurveyOut(Schema):
+class IkmSurveyOut(Schema):
     id: int
     agency: str
     period_start: date
@@ -335,16 +335,16 @@ class SurveyOut(Schema):
     ikm: str | None
     grade: str | None
     grade_label: str | None
-    elements: list[ElementOut]
+    elements: list[IkmElementOut]
 
 
 def _survey_out(survey: Survey) -> dict[str, Any]:
     return survey_results(survey).as_dict()
 
 
-@ikm_router.post("/ikm/responses", response={201: ResponseOut}, auth=SIGNED_IN)
+@ikm_router.post("/ikm/responses", response={201: IkmResponseOut}, auth=SIGNED_IN)
 @idempotent
-def respond(request: HttpRequest, payload: ResponseIn) -> Status[dict[str, Any]]:
+def respond(request: HttpRequest, payload: IkmResponseIn) -> Status[dict[str, Any]]:
     """One anonymous response per completed case: U1..U9 on the 1-4 scale."""
     user = signed_in(request)
     case = access_case(user, normalise_receipt(payload.receipt_number))
@@ -352,7 +352,7 @@ def respond(request: HttpRequest, payload: ResponseIn) -> Status[dict[str, Any]]
     return Status(201, {"survey": response.survey_id, "submitted_on": response.submitted_on})
 
 
-@ikm_router.get("/ikm/surveys", response=list[SurveyOut], auth=PUBLIC)
+@ikm_router.get("/ikm/surveys", response=list[IkmSurveyOut], auth=PUBLIC)
 def surveys(request: HttpRequest, agency: str | None = None) -> list[dict[str, Any]]:
     found = Survey.objects.select_related("agency")
     if agency:
@@ -360,7 +360,7 @@ def surveys(request: HttpRequest, agency: str | None = None) -> list[dict[str, A
     return [_survey_out(s) for s in found[:200]]
 
 
-@ikm_router.get("/ikm/surveys/{survey_id}", response=SurveyOut, auth=PUBLIC)
+@ikm_router.get("/ikm/surveys/{survey_id}", response=IkmSurveyOut, auth=PUBLIC)
 def survey(request: HttpRequest, survey_id: int) -> dict[str, Any]:
     return _survey_out(access_survey(survey_id))
 
