@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sinergi.documents.urls")),
     path("", include("sinergi.audit.urls")),
+    path("", include("sinergi.voice.urls")),
     path("", include("sinergi.web.urls")),
 ]
 
