@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sinergi.web.urls")),
+    path("", include("sinergi.portal.urls")),
+    path("", include("sinergi.backoffice.urls")),
 ]
 
 
