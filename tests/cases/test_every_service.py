@@ -34,6 +34,8 @@ OUTCOME = {
     StepKind.ISSUE: "done",
     StepKind.CITIZEN: "done",
 }
+#: The reasons given with an overridden outcome (a refusal states its reasons).
+REASONS = "Dokumen lingkungan belum memenuhi ketentuan."
 VARIANTS = [
     ("samsat-tahunan", "teknis-fungsional"),
     ("samsat-tahunan", "satu-atap"),
@@ -47,6 +49,48 @@ VARIANTS = [
     ("pbg-bandung", "satu-pintu"),
     ("pbg-bandung", "teknis-fungsional"),
 ]
+
+
+def run_to_decision(
+    as_user: Any,
+    row: ProcessDefinition,
+    outcomes: dict[str, str] | None = None,
+    officials: dict[str, str] | None = None,
+) -> str:
+    """Submit the variant's example application as its intake does (a citizen online, or the
+    front desk for a walk-in) and let each agency's demo official act on every active step
+    (``outcomes`` overrides the outcome per step id, ``officials`` the login per agency)
+    until the case is decided."""
+    definition = row.parsed()
+    service, variant = row.service.code, row.variant
+    places = [definition.service_point] + [s.location for s in definition.steps if s.location]
+    desks = [DESKS[p] for p in places if p in DESKS]
+    submitter = desks[0] if definition.intake.value == "front_desk" and desks else "siti"
+    body: dict[str, Any] = {"service": service, "variant": variant, "data": application_data(row)}
+    if submitter != "siti":
+        body["citizen"] = {"nik": "3273015708950003", "full_name": "Dewi Anggraini"}
+    response = as_user(submitter).post("/api/v1/cases", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    receipt: str = response.json()["receipt_number"]
+    clients: dict[str, Client] = {}
+    for _turn in range(len(definition.steps) + 1):
+        state = as_user("auditor").get(f"/api/v1/cases/{receipt}").json()
+        if state["status"] != "in_progress":
+            break
+        for step in [s for s in state["steps"] if s["status"] == "active"]:
+            kind = definition.step(step["step_id"]).kind
+            username = {**OFFICIALS, **(officials or {})}[step["agency"]]
+            client = clients.setdefault(username, as_user(username))
+            acted = client.post(
+                f"/api/v1/cases/{receipt}/steps/{step['step_id']}/act",
+                {
+                    "outcome": (outcomes or {}).get(step["step_id"], OUTCOME[kind]),
+                    "reasons": REASONS if step["step_id"] in (outcomes or {}) else "",
+                },
+                content_type="application/json",
+            )
+            assert acted.status_code == 200, (step, acted.content)
+    return receipt
 
 
 def application_data(row: ProcessDefinition) -> dict[str, Any]:
@@ -76,31 +120,7 @@ def test_the_variant_runs_to_a_decision_with_its_promised_figures(
     row = ProcessDefinition.objects.select_related("service").get(
         service__code=service, variant=variant, current=True
     )
-    definition = row.parsed()
-    places = [definition.service_point] + [s.location for s in definition.steps if s.location]
-    desks = [DESKS[p] for p in places if p in DESKS]
-    submitter = desks[0] if definition.intake.value == "front_desk" and desks else "siti"
-    body: dict[str, Any] = {"service": service, "variant": variant, "data": application_data(row)}
-    if submitter != "siti":
-        body["citizen"] = {"nik": "3273015708950003", "full_name": "Dewi Anggraini"}
-    response = as_user(submitter).post("/api/v1/cases", body, content_type="application/json")
-    assert response.status_code == 201, response.content
-    receipt = response.json()["receipt_number"]
-    clients: dict[str, Client] = {}
-    for _turn in range(len(definition.steps) + 1):
-        state = as_user("auditor").get(f"/api/v1/cases/{receipt}").json()
-        if state["status"] != "in_progress":
-            break
-        for step in [s for s in state["steps"] if s["status"] == "active"]:
-            kind = definition.step(step["step_id"]).kind
-            username = OFFICIALS[step["agency"]]
-            client = clients.setdefault(username, as_user(username))
-            acted = client.post(
-                f"/api/v1/cases/{receipt}/steps/{step['step_id']}/act",
-                {"outcome": OUTCOME[kind]},
-                content_type="application/json",
-            )
-            assert acted.status_code == 200, (step, acted.content)
+    receipt = run_to_decision(as_user, row)
     final = as_user("auditor").get(f"/api/v1/cases/{receipt}").json()
     assert final["status"] == "approved", final
     assert final["figures"] == row.figures, (final["figures"], row.figures)

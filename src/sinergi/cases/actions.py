@@ -30,6 +30,7 @@ from sinergi.catalog.definitions import AuthorityNeed, Channel, Definition, Step
 from sinergi.catalog.models import ProcessDefinition, Service
 from sinergi.citizens.models import Citizen
 from sinergi.core.errors import Conflict, Forbidden, NotFound
+from sinergi.documents.actions import issue_for_case
 from sinergi.registry.access import agency_ids_of
 from sinergi.registry.authority import Basis, Official, Scope, Tenure, resolve_authority
 from sinergi.registry.models import Agency, Position, ServicePoint, ServicePointStaff
@@ -195,12 +196,22 @@ def _persist(
             authority=authority,
             data={**(data or {}), "version": new.version, "status": new.status.value},
         )
+        _issue_decisions(case, new, effects, now)
         transaction.on_commit(partial(notify_effects, case.pk, effects))
     case.state = engine.to_json(new)
     case.version = new.version
     case.status = new.status.value
     case.decided_at = new.decided_at
     return case
+
+
+def _issue_decisions(
+    case: Case, state: engine.CaseState, effects: tuple[engine.Effect, ...], now: datetime
+) -> None:
+    """The decision a case reached is issued in the same transaction (documents app)."""
+    for effect in effects:
+        if isinstance(effect, engine.CaseDecided):
+            issue_for_case(case, state, effect, now)
 
 
 # --- Electronic steps ------------------------------------------------------------------------
@@ -370,6 +381,7 @@ def submit_case(
                     obj=case,
                     data={"service": service.code, "variant": variant, "version": row.version},
                 )
+                _issue_decisions(case, state, effects, now)
                 transaction.on_commit(partial(notify_effects, case.pk, effects, submitted=True))
             return case, pin
         except IntegrityError:

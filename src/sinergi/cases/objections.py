@@ -50,6 +50,25 @@ def _deciding_step(case: Case) -> tuple[str, str]:
     return first.id, first.agency
 
 
+def _replace_decision(
+    case: Case,
+    step_id: str,
+    acting_user: User,
+    basis: dict[str, object] | None,
+    reasons: str,
+    now: datetime,
+) -> None:
+    """An upheld objection to a refusal grants the application: a new decision replaces the
+    refusal (which then verifies as revoked, replaced by the new one)."""
+    from sinergi.documents.access import decision_for_case
+    from sinergi.documents.actions import issue_for_case
+
+    decided = engine.CaseDecided(engine.CaseStatus.APPROVED, reasons, step_id, acting_user.pk)
+    issue_for_case(case, engine.from_json(case.state), decided, now,
+                   supersedes=decision_for_case(case), basis=basis,
+                   actor_id=acting_user.pk)  # fmt: skip
+
+
 def file_objection(
     *, acting_user: User, case: Case, reasons: str, now: datetime | None = None
 ) -> Objection:
@@ -116,6 +135,7 @@ def decide_objection(
             raise Conflict(gettext("The objection was already decided."))
         if upheld and case.status == "rejected":
             Case.objects.filter(pk=case.pk).update(status="approved", decided_at=now)
+            _replace_decision(case, step_id, acting_user, basis, reasons.strip(), now)
         CaseEvent.objects.create(case=case, at=now, kind="ObjectionDecided", actor=acting_user,
                                  agency=objection.agency,
                                  data={"upheld": upheld})  # fmt: skip

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sinergi.citizens",
     "sinergi.catalog",
     "sinergi.cases",
+    "sinergi.documents",
     "sinergi.web",
     "sinergi.portal",
     "sinergi.backoffice",
@@ -226,6 +227,8 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
@@ -249,6 +252,19 @@ SINERGI: dict[str, Any] = {
     "OBJECTION_WINDOW_WORKING_DAYS": env_int("SINERGI_OBJECTION_WINDOW_DAYS", 21),
     # How long a citizen has to revise a returned application (working days): [U].
     "REVISION_WINDOW_WORKING_DAYS": env_int("SINERGI_REVISION_WINDOW_DAYS", 14),
+    # --- Decisions and their signed documents (documents app) ---
+    # The address printed in QR codes and documents: where the public verification page is.
+    "PUBLIC_URL": env_str("SINERGI_PUBLIC_URL", "http://127.0.0.1:8000"),
+    # Who signs: the local key store by default; a certified provider (BSrE) is another class.
+    "DOCUMENT_SIGNER": env_str(
+        "SINERGI_DOCUMENT_SIGNER", "sinergi.documents.signing.LocalKeySigner"
+    ),
+    "SIGNING_KEYS_DIR": env_str("SINERGI_SIGNING_KEYS_DIR", str(VAR_DIR / "keys")),
+    "SIGNING_CA_NAME": env_str("SINERGI_SIGNING_CA_NAME", "Sinergi Local Signing CA"),
+    # Make an agency's key on first use (development, demo); production makes keys up front.
+    "SIGNING_CREATE_KEYS": env_bool("SINERGI_SIGNING_CREATE_KEYS", True),
+    # Further PEM files of roots a document signature may chain to (e.g. BSrE's).
+    "SIGNING_TRUST_ROOTS": env_list("SINERGI_SIGNING_TRUST_ROOTS", []),
 }
 
 # --- Web pages (sinergi.web) ----------------------------------------------------------------
