@@ -100,6 +100,14 @@ def act(
     page.wait_for_url(f"{page.base}/work/")
 
 
+def assert_signed_pdf(download: Any) -> None:
+    assert download.suggested_filename.startswith("keputusan-")
+    with open(download.path(), "rb") as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF-")
+    assert b"/ByteRange" in data, "a PAdES signature covers the document"
+
+
 def receipt_of(page: Any) -> str:
     receipt: str = page.inner_text("#receipt-number").strip()
     assert re.fullmatch(r"SNG-\d{4}-[0-9A-Z*~$=]{9}", receipt)
@@ -185,6 +193,10 @@ def test_samsat_journey_with_the_keyboard_alone(person: Person) -> None:
     visit(siti, f"/applications/{receipt}/", "case-decided")
     assert siti.inner_text("#case-status") == "Disetujui"
     assert "Keputusan dibuat" in siti.inner_text("main")
+    tab_to(siti, "#decision-download")
+    with siti.expect_download() as download:
+        siti.keyboard.press("Enter")
+    assert_signed_pdf(download.value)
 
     # An official of an agency party to nothing finds it nowhere.
     outsider = person("outsider.kemenag")
@@ -245,6 +257,9 @@ def test_business_licence_journey(person: Person) -> None:
     act(dpmptsp, receipt, "penerbitan-izin", "done")
     visit(siti, f"/applications/{receipt}/", "case-izin-decided")
     assert siti.inner_text("#case-status") == "Disetujui"
+    with siti.expect_download() as download:
+        siti.click("#decision-download")
+    assert_signed_pdf(download.value)
 
     coordinator = person("koordinator.panrb")
     visit(coordinator, "/work/coordinator/", "coordinator")

@@ -110,6 +110,13 @@ def test_a_samsat_case_runs_from_application_to_decision_with_a_revision(
     assert case.status == "approved"
     final = siti.get(f"/applications/{receipt}/").content.decode()
     assert "Disetujui" in final
+    assert f'href="/applications/{receipt}/decision/"' in final
+    pdf = siti.get(f"/applications/{receipt}/decision/")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert b"/ByteRange" in pdf.content, "the PDF is signed"
+    assert as_user("outsider.kemenag").get(f"/applications/{receipt}/decision/").status_code == 404
 
 
 def test_a_double_click_on_send_creates_one_case(as_user: Any) -> None:

@@ -23,6 +23,8 @@ urlpatterns = [
         views.document,
         name="document",
     ),
+    path("applications/<str:receipt>/decision/", views.decision, name="decision"),
     path("track/", views.track, name="track"),
+    path("track/<str:receipt>/decision/", views.tracked_decision, name="tracked_decision"),
     path("track/<str:receipt>/", views.tracked, name="tracked"),
 ]

@@ -24,6 +24,8 @@ from sinergi.cases.models import Case
 from sinergi.catalog.models import Service, ServiceKind, ServiceType
 from sinergi.core.errors import Conflict, Forbidden, NotFound
 from sinergi.core.models import IdempotencyRecord
+from sinergi.documents.access import decision_for_case
+from sinergi.documents.actions import pdf_bytes
 from sinergi.portal import access, progress
 from sinergi.portal import actions as portal_actions
 from sinergi.portal.forms import (
@@ -288,7 +290,7 @@ def _case_context(request: HttpRequest, case: Case, *, tracked: bool = False) ->
         "message_form": MessageForm(),
         "can_write": own and not tracked,
         "message_action": reverse("portal:case", args=[case.receipt_number]),
-        "decision_url": None,
+        "decision_url": _decision_url(case, tracked=tracked),
         "open": case.status in {"in_progress", "waiting_citizen"},
         "waiting": case.status == "waiting_citizen",
         "decided": decided,
@@ -473,6 +475,33 @@ def objection(request: HttpRequest, receipt: str) -> HttpResponse:
             messages.success(request, _("Your objection was filed."))
             return redirect("portal:case", receipt=case.receipt_number)
     return render(request, "portal/objection.html", {"case": case, "form": form})
+
+
+def _decision_url(case: Case, *, tracked: bool) -> str | None:
+    if decision_for_case(case) is None:
+        return None
+    name = "portal:tracked_decision" if tracked else "portal:decision"
+    return reverse(name, args=[case.receipt_number])
+
+
+def _decision_response(case: Case) -> HttpResponse:
+    decision = decision_for_case(case)
+    if decision is None:
+        raise Http404(case.receipt_number)
+    response = HttpResponse(pdf_bytes(decision), content_type="application/pdf")
+    filename = decision.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="keputusan-{filename}.pdf"'
+    return response
+
+
+@login_required
+def decision(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The signed decision (PDF, PAdES) of a case the caller may see."""
+    return _decision_response(_case_for(request, receipt))
+
+
+def tracked_decision(request: HttpRequest, receipt: str) -> HttpResponse:
+    return _decision_response(_tracked_case(request, receipt))
 
 
 # --- Tracking by receipt number and PIN ----------------------------------------------------------
