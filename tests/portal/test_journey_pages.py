@@ -275,3 +275,53 @@ def test_the_agency_head_and_the_coordinator_see_their_views(as_user: Any) -> No
     assert as_user("siti").get("/work/").status_code == 404
     page = as_user("koordinator.panrb").get("/work/coordinator/")
     assert page.status_code == 200
+
+
+def _decided(as_user: Any) -> str:
+    receipt = _apply(as_user("siti"))
+    polda, bapenda, jasaraharja = (
+        as_user("polda.metro"),
+        as_user("bapenda.dki"),
+        as_user("jasaraharja"),
+    )
+    for client, step, outcome in [
+        (polda, "pendaftaran", "approve"),
+        (bapenda, "penetapan-pkb", "done"),
+        (jasaraharja, "pembayaran", "paid"),
+        (polda, "pengesahan-stnk", "done"),
+    ]:
+        assert _act(client, receipt, step, outcome).status_code == 302
+    return receipt
+
+
+def test_the_citizen_objects_once_within_the_window(as_user: Any) -> None:
+    receipt = _decided(as_user)
+    siti = as_user("siti")
+    page = siti.get(f"/applications/{receipt}/").content.decode()
+    assert f'href="/applications/{receipt}/objection/"' in page
+    empty = siti.post(f"/applications/{receipt}/objection/", {"reasons": ""})
+    assert "sg-error-summary" in empty.content.decode()
+    filed = siti.post(f"/applications/{receipt}/objection/", {"reasons": "PKB terlalu tinggi."})
+    assert filed.status_code == 302
+    again = siti.post(f"/applications/{receipt}/objection/", {"reasons": "Sekali lagi."})
+    assert again.status_code == 200
+    assert "sg-error-summary" in again.content.decode()
+    case = Case.objects.get(receipt_number=receipt)
+    assert case.objection.reasons == "PKB terlalu tinggi."
+
+
+def test_the_citizen_withdraws_and_then_cannot_revise(as_user: Any) -> None:
+    siti = as_user("siti")
+    receipt = _apply(siti)
+    assert (
+        siti.post(f"/applications/{receipt}/withdraw/", {"reason": "Salah pilih"}).status_code
+        == 302
+    )
+    case = Case.objects.get(receipt_number=receipt)
+    assert case.status == "withdrawn"
+    again = siti.post(f"/applications/{receipt}/withdraw/", {"reason": ""})
+    assert again.status_code == 200
+    assert "sg-error-summary" in again.content.decode()
+    assert siti.get(f"/applications/{receipt}/revise/").status_code == 302
+    assert as_user("polda.metro").post(f"/work/{receipt}/pendaftaran/claim/").status_code == 302
+    assert Case.objects.get(receipt_number=receipt).status == "withdrawn"
