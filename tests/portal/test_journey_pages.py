@@ -325,3 +325,30 @@ def test_the_citizen_withdraws_and_then_cannot_revise(as_user: Any) -> None:
     assert siti.get(f"/applications/{receipt}/revise/").status_code == 302
     assert as_user("polda.metro").post(f"/work/{receipt}/pendaftaran/claim/").status_code == 302
     assert Case.objects.get(receipt_number=receipt).status == "withdrawn"
+
+
+def test_the_deciding_agency_hears_the_objection(as_user: Any) -> None:
+    receipt = _decided(as_user)
+    as_user("siti").post(f"/applications/{receipt}/objection/", {"reasons": "PKB terlalu tinggi."})
+    polda = as_user("polda.metro")
+    assert f"/work/{receipt}/objection/" in polda.get("/work/").content.decode()
+    assert as_user("outsider.kemenag").get(f"/work/{receipt}/objection/").status_code == 404
+    missing = polda.post(f"/work/{receipt}/objection/", {"upheld": "no", "reasons": ""})
+    assert "sg-error-summary" in missing.content.decode()
+    decided = polda.post(
+        f"/work/{receipt}/objection/", {"upheld": "no", "reasons": "Tarif sesuai Perda."}
+    )
+    assert decided.status_code == 302
+    case = Case.objects.get(receipt_number=receipt)
+    assert case.objection.status == "dismissed"
+    assert "Tarif sesuai Perda." in case.objection.decision_reasons
+
+
+def test_the_inbox_filter_answers_htmx_with_the_rows_only(as_user: Any) -> None:
+    receipt = _apply(as_user("siti"))
+    polda = as_user("polda.metro")
+    partial = polda.get("/work/?status=active", headers={"HX-Request": "true"}).content.decode()
+    assert receipt in partial
+    assert "<html" not in partial
+    done = polda.get("/work/?status=done", headers={"HX-Request": "true"}).content.decode()
+    assert receipt not in done

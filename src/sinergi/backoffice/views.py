@@ -21,10 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sinergi.accounts.models import User
 from sinergi.accounts.roles import AGENCY_ROLES, Role
 from sinergi.cases import actions as case_actions
-from sinergi.cases import engine
+from sinergi.cases import engine, objections
 from sinergi.cases.access import access_case, agency_steps, visible_cases
 from sinergi.cases.api import WalkInCitizen, _walk_in
-from sinergi.cases.models import Case, CaseStep
+from sinergi.cases.models import Case, CaseStep, Objection
 from sinergi.catalog.definitions import StepKind
 from sinergi.catalog.models import Service
 from sinergi.core.errors import Conflict, Forbidden, NotFound
@@ -88,6 +88,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             }
         )
     services = Service.objects.filter(cases__steps__in=agency_steps(user)).distinct()
+    heard = Objection.objects.filter(
+        agency_id__in=agency_ids_of(user), status=Objection.Status.OPEN
+    ).select_related("case")
     template = (
         "backoffice/inbox.html#rows"
         if request.headers.get("HX-Request")
@@ -98,6 +101,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         template,
         {
             "rows": rows,
+            "objections": heard,
             "status": status,
             "sla": sla,
             "service": service,
@@ -274,6 +278,58 @@ def message(request: HttpRequest, receipt: str, step_id: str) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "portal/case.html#messages", context)
     return redirect(reverse("backoffice:step", args=[case.receipt_number, step_id]) + "#messages")
+
+
+class ObjectionDecisionForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=gettext_lazy("Your decision on the objection"),
+        choices=[
+            ("yes", gettext_lazy("Uphold the objection")),
+            ("no", gettext_lazy("Dismiss the objection")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose whether to uphold the objection")},
+    )
+    reasons = forms.CharField(
+        label=gettext_lazy("Reasons"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": gettext_lazy("Enter the reasons for the decision")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The agency that decided hears the citizen's objection (keberatan) and decides again."""
+    user = _official(request)
+    try:
+        case = access_case(user, receipt.upper())
+    except NotFound:
+        raise Http404(receipt) from None
+    heard = Objection.objects.filter(case=case, agency_id__in=agency_ids_of(user)).first()
+    if heard is None:
+        raise Http404(receipt)
+    form = ObjectionDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objections.decide_objection(
+                acting_user=user,
+                case=case,
+                upheld=form.cleaned_data["upheld"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except RuleError as error:
+            add_rule_errors(form, error)
+        except (Conflict, Forbidden, NotFound) as error:
+            form.add_error(None, str(error) or _("This objection was already decided."))
+        else:
+            messages.success(request, _("The objection was decided."))
+            return redirect("backoffice:inbox")
+    return render(
+        request, "backoffice/objection.html", {"case": case, "objection": heard, "form": form}
+    )
 
 
 # --- Agency head ---------------------------------------------------------------------------------
