@@ -181,6 +181,18 @@ def publish_certificate(agency: Agency, certificate: Any) -> SigningCertificate:
     return row
 
 
+def qr_claims(decision: Decision) -> dict[str, str]:
+    """What the QR payload says of a decision (the signer adds its key id, ``k``)."""
+    return {
+        "i": str(decision.pk),
+        "n": decision.number,
+        "a": decision.agency.code,
+        "d": decision.content["issued_on"],
+        "o": decision.outcome,
+        "h": decision.content_digest,
+    }
+
+
 def ensure_signed(decision: Decision, now: datetime | None = None) -> Decision:
     """Make the decision's signed PDF and QR payload once; later calls return it as it is.
     Two processes racing both sign, the first to store wins and the other's file is removed."""
@@ -193,9 +205,7 @@ def ensure_signed(decision: Decision, now: datetime | None = None) -> Decision:
     agency = decision.agency
     publish_certificate(agency, signer.certificate(agency))
     c = decision.content
-    claims = {"i": str(decision.pk), "n": decision.number, "a": agency.code,
-              "d": c["issued_on"], "o": decision.outcome, "h": decision.content_digest}  # fmt: skip
-    qr = signer.sign_payload(claims, agency)
+    qr = signer.sign_payload(qr_claims(decision), agency)
     pdf = render.decision_pdf(str(decision.pk), c, qr)
     signed = signer.sign_pdf(
         pdf,
