@@ -15,6 +15,7 @@ from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -390,3 +391,17 @@ def test_a_late_annulment_is_recorded_as_late(as_user: Any) -> None:
         Duration(5, Unit.WORKING_DAYS),
     )
     assert entry.data["due_by"] == timezone.localtime(expected).date().isoformat()
+
+
+def test_the_qr_code_carries_the_verification_address_and_the_payload(as_user: Any) -> None:
+    from sinergi.documents import render
+
+    decision = decide(as_user, "samsat-tahunan", "satu-atap")
+    pdf_of(as_user("auditor"), decision)
+    decision.refresh_from_db()
+    address = f"{settings.SINERGI['PUBLIC_URL']}/verifikasi/{decision.pk}?qr={decision.qr_payload}"
+    html = render.decision_html(str(decision.pk), decision.content, decision.qr_payload)
+    assert render.qr_png_data_uri(address) in html
+    # The address a phone opens checks the payload too.
+    page = Client().get(address.removeprefix(settings.SINERGI["PUBLIC_URL"]))
+    assert decision.number in page.content.decode()
