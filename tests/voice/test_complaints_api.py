@@ -320,3 +320,10 @@ def test_declining_without_a_reason_changes_nothing(as_user: Any) -> None:
     complaint = Complaint.objects.get(tracking_number=number)
     assert complaint.status == "disposed"
     assert not Disposition.objects.filter(complaint=complaint, declined_at__isnull=False).exists()
+
+
+def test_the_deadline_sweep_is_a_periodic_job_of_the_worker() -> None:
+    from sinergi.core.periodic import JOBS
+
+    job = next(j for j in JOBS if j.name == "complaint-sweep")
+    assert job.every == timedelta(minutes=1)
