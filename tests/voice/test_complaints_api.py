@@ -307,6 +307,9 @@ def test_public_statistics_count_the_hop_and_the_decline(as_user: Any, client: C
     assert rows["dsdabm-bandung"]["rerouted"] == 1
     assert rows["dsdabm-bandung"]["followed_up_within_deadline"] == 1.0
     assert rows["dlh-bandung"]["declined"] == 1
+    places = {r["region"]: r for r in answer.json()["regions"]}
+    assert places["32.73"]["hops"] >= 1
+    assert set(places) == {"32.73"}  # the filter keeps Kota Bandung only
     assert answer.json()["overall"]["hops"] >= 1
     assert "text" not in str(answer.json())
 

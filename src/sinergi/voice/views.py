@@ -21,7 +21,7 @@ from sinergi.accounts.models import User
 from sinergi.cases.access import access_case
 from sinergi.cases.calendar_service import platform_calendar
 from sinergi.core.errors import Conflict, Forbidden, NotFound
-from sinergi.registry.models import Agency
+from sinergi.registry.models import Agency, Region
 from sinergi.rules import RuleError
 from sinergi.voice import actions, lifecycle
 from sinergi.voice.access import (
@@ -304,10 +304,23 @@ class StatisticsView(View):
         agencies = figures["agencies"]
         assert isinstance(agencies, list)
         rows = [{**row, "name": names.get(str(row["agency"]), row["agency"])} for row in agencies]
+        places = figures["regions"]
+        assert isinstance(places, list)
+        region_names = dict(
+            Region.objects.filter(code__in=[r["region"] for r in places]).values_list(
+                "code", "name"
+            )
+        )
+        region_rows = [{**r, "name": region_names.get(r["region"], r["region"])} for r in places]
         return render(
             request,
             "voice/statistics.html",
-            {"overall": figures["overall"], "rows": rows, "region": region or ""},
+            {
+                "overall": figures["overall"],
+                "rows": rows,
+                "regions": region_rows,
+                "region": region or "",
+            },
         )
 
 
