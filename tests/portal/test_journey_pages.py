@@ -27,8 +27,10 @@ SAMSAT = {
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-def _apply(client: Client, data: dict[str, str] | None = None) -> str:
-    base = "/services/samsat-tahunan/satu-atap"
+def _apply(
+    client: Client, data: dict[str, str] | None = None, service: str = "samsat-tahunan/satu-atap"
+) -> str:
+    base = f"/services/{service}"
     response = client.post(f"{base}/apply/", data or SAMSAT)
     assert response.status_code == 302, response.content.decode()[:2000]
     check = client.get(f"{base}/check/")
@@ -275,6 +277,26 @@ def test_the_agency_head_and_the_coordinator_see_their_views(as_user: Any) -> No
     assert as_user("siti").get("/work/").status_code == 404
     page = as_user("koordinator.panrb").get("/work/coordinator/")
     assert page.status_code == 200
+
+
+IZIN = {
+    "business_name": "Warung Kopi Siti",
+    "kbli": "56303",
+    "scale": "kecil",
+    "risk_level": "tinggi",
+    "address": "Jl. Braga No. 5, Bandung",
+}
+
+
+def test_the_coordinating_agency_sees_where_each_case_waits(as_user: Any) -> None:
+    izin = _apply(as_user("siti"), IZIN, "izin-usaha/satu-pintu")
+    samsat = _apply(as_user("siti"))
+    head = as_user("kepala.dpmptsp.bdg")
+    page = head.get("/work/coordinator/").content.decode()
+    assert izin in page, "DPMPTSP Kota Bandung coordinates business licensing"
+    assert "Titik hambatan: Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu" in page
+    assert samsat not in page, "SAMSAT is coordinated by another agency"
+    assert samsat not in as_user("outsider.kemenag").get("/work/coordinator/").content.decode()
 
 
 def _decided(as_user: Any) -> str:

@@ -124,17 +124,15 @@ def _step_for(user: User, receipt: str, step_id: str) -> tuple[Case, CaseStep]:
     return case, step
 
 
-def _authority_text(
-    user: User, case: Case, step_id: str
-) -> tuple[bool, str, dict[str, Any] | None]:
+def _authority_text(user: User, case: Case, step_id: str) -> tuple[bool, str]:
     step = case.definition.parsed().step(step_id)
     if step.authority is None:
-        return True, _("This step needs no decision-making authority."), None
+        return True, _("This step needs no decision-making authority.")
     result = authority_of(
         user, Scope(step.authority.service, step.authority.decision), timezone.now()
     )
     if not isinstance(result, Basis):
-        return False, f"{result.translated(_)} ({result.article})", None
+        return False, f"{result.translated(_)} ({result.article})"
     bases = "; ".join(f"{b.regulation}, {b.article}" for b in result.legal_bases)
     kind = str(KIND_LABELS.get(result.kind.value, result.kind.value))
     if result.on_behalf_of:
@@ -145,7 +143,7 @@ def _authority_text(
         text = _("You act under {kind} as {title} ({bases}). You sign: {signature}.").format(
             kind=kind, title=result.acting_title, bases=bases, signature=result.signature
         )
-    return True, text, None
+    return True, text
 
 
 class ActForm(forms.Form):
@@ -209,7 +207,7 @@ def step_page(request: HttpRequest, receipt: str, step_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Done: the case moved on."))
             return redirect("backoffice:inbox")
-    can_act, authority, _basis = _authority_text(user, case, step_id)
+    can_act, authority = _authority_text(user, case, step_id)
     fields = {f["name"]: f.get("label", f["name"]) for f in case.service.form}
     data = [(fields.get(k, k), v) for k, v in case.state.get("data", {}).items() if k in fields]
     return render(
