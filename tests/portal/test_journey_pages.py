@@ -374,3 +374,30 @@ def test_the_inbox_filter_answers_htmx_with_the_rows_only(as_user: Any) -> None:
     assert "<html" not in partial
     done = polda.get("/work/?status=done", headers={"HX-Request": "true"}).content.decode()
     assert receipt not in done
+
+
+def test_the_agency_head_assigns_an_unclaimed_step_to_an_official(as_user: Any) -> None:
+    receipt = _apply(as_user("siti"), IZIN, "izin-usaha/satu-pintu")
+    head = as_user("kepala.dpmptsp.bdg")
+    page = head.get(f"/work/{receipt}/pendaftaran/").content.decode()
+    assert 'value="kabid.perizinan.bdg"' in page
+    assert 'value="outsider.kemenag"' not in page
+    refused = head.post(f"/work/{receipt}/pendaftaran/assign/", {"assignee": "outsider.kemenag"})
+    assert refused.status_code == 302
+    step = Case.objects.get(receipt_number=receipt).steps.get(step_id="pendaftaran")
+    assert step.claimed_by is None
+    head.post(f"/work/{receipt}/pendaftaran/assign/", {"assignee": "kabid.perizinan.bdg"})
+    step.refresh_from_db()
+    assert step.claimed_by is not None
+    assert step.claimed_by.username == "kabid.perizinan.bdg"
+    assert "Rina Marlina" in as_user("kabid.perizinan.bdg").get("/work/").content.decode()
+    official = as_user("kabid.perizinan.bdg").post(
+        f"/work/{receipt}/pendaftaran/assign/", {"assignee": "kepala.dpmptsp.bdg"}
+    )
+    assert official.status_code == 302
+    step.refresh_from_db()
+    assert step.claimed_by.username == "kabid.perizinan.bdg", "only the head assigns"
+    outsider = as_user("outsider.kemenag").post(
+        f"/work/{receipt}/pendaftaran/assign/", {"assignee": "kabid.perizinan.bdg"}
+    )
+    assert outsider.status_code == 404
