@@ -6,7 +6,7 @@ substansi."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from sinergi.cases.models import Case
 from sinergi.catalog.definitions import Duration, Unit
 from sinergi.catalog.models import ProcessDefinition
 from sinergi.documents.models import Decision
-from tests.cases.test_every_service import REASONS, run_to_decision
+from tests.cases.test_every_service import REASONS, VARIANTS, run_to_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,16 @@ def test_the_downloaded_pdf_is_accepted_by_pyhankos_validator(as_user: Any) -> N
     assert (
         AuditEntry.objects.filter(action="documents.sign", object_id=str(decision.pk)).count() == 1
     )
+
+
+@pytest.mark.parametrize(("service", "variant"), VARIANTS, ids=[f"{s}/{v}" for s, v in VARIANTS])
+def test_every_variants_decision_is_signed_and_accepted_by_pyhanko(
+    as_user: Any, service: str, variant: str
+) -> None:
+    decision = decide(as_user, service, variant)
+    status = pyhanko_status(pdf_of(as_user("auditor"), decision))
+    assert status.bottom_line
+    assert status.signing_cert.subject.native["organization_name"] == decision.agency.name[:64]
 
 
 def test_signing_twice_keeps_the_first_document(as_user: Any) -> None:
@@ -308,15 +318,21 @@ def test_an_annulment_without_a_lawful_ground_is_refused_and_changes_nothing(
     assert AuditEntry.objects.count() == entries
 
 
-def test_an_annulled_decision_verifies_as_revoked_and_says_why(as_user: Any) -> None:
-    decision = decide(as_user, "izin-usaha", "satu-pintu")
+def test_an_annulled_decision_verifies_as_revoked_and_says_why(
+    as_user: Any, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    # Siti applies herself (with an e-mail address), so she is told of the annulment.
+    decision = decide(as_user, "pbg-bandung", "teknis-fungsional")
     pdf = pdf_of(as_user("auditor"), decision)
     decision.refresh_from_db()
     assert annul(as_user("outsider.kemenag"), decision).status_code == 404
     assert annul(as_user("dlh.bdg"), decision).status_code == 403  # a party, not the issuer
-    response = annul(as_user("kepala.dpmptsp.bdg"), decision)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = annul(as_user("kepala.dpmptsp.bdg"), decision)
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "annulled"
+    assert [m.to for m in mailoutbox] == [["siti@example.id"]]
+    assert decision.number in mailoutbox[0].body
     public = as_user("siti").get(f"/api/v1/verify/{decision.pk}").json()
     assert public["status"] == "revoked"
     assert public["revocation"]["defect"] == "prosedur"
@@ -358,3 +374,19 @@ def test_an_upheld_objection_replaces_the_refusal(as_user: Any) -> None:
     assert public["revocation"]["replaced_by"] == new.number
     mine = as_user(citizen).get(f"/api/v1/cases/{case.receipt_number}/decision").json()
     assert mine["id"] == str(new.pk)
+
+
+def test_a_late_annulment_is_recorded_as_late(as_user: Any) -> None:
+    """Pasal 66: within 5 working days of finding the defect; a late one still annuls (a
+    defective decision must not stand) but the record says it was late."""
+    decision = decide(as_user, "izin-usaha", "satu-pintu")
+    found = date.today() - timedelta(days=30)
+    response = annul(as_user("kepala.dpmptsp.bdg"), decision, discovered_on=found.isoformat())
+    assert response.status_code == 200, response.content
+    entry = AuditEntry.objects.get(action="documents.annul", object_id=str(decision.pk))
+    assert entry.data["late"] is True
+    expected = platform_calendar().deadline(
+        timezone.make_aware(datetime.combine(found, datetime.min.time())),
+        Duration(5, Unit.WORKING_DAYS),
+    )
+    assert entry.data["due_by"] == timezone.localtime(expected).date().isoformat()

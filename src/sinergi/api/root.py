@@ -9,8 +9,11 @@ from sinergi.audit.api import router as audit_router
 from sinergi.cases.api import router as cases_router
 from sinergi.catalog.api import router as catalog_router
 from sinergi.citizens.api import router as citizens_router
+from sinergi.coordination.api import router as coordination_router
 from sinergi.documents.api import router as documents_router
 from sinergi.registry.api import router as registry_router
+from sinergi.voice.api import ikm_router as voice_ikm_router
+from sinergi.voice.api import router as voice_router
 
 api = NinjaAPI(
     title="Sinergi API",
@@ -28,4 +31,7 @@ api.add_router("", citizens_router)
 api.add_router("", catalog_router)
 api.add_router("", cases_router)
 api.add_router("", audit_router)
+api.add_router("", coordination_router)
 api.add_router("", documents_router)
+api.add_router("", voice_router)
+api.add_router("", voice_ikm_router)

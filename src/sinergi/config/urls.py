@@ -12,9 +12,13 @@ from sinergi.core.admin_site import site as admin_site
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("coordination/", include("sinergi.coordination.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sinergi.documents.urls")),
+    path("", include("sinergi.audit.urls")),
+    path("", include("sinergi.voice.urls")),
     path("", include("sinergi.web.urls")),
     path("", include("sinergi.portal.urls")),
     path("", include("sinergi.backoffice.urls")),

@@ -15,6 +15,7 @@ from sinergi.audit.log import record
 from sinergi.catalog.loaders import load_services
 from sinergi.citizens.models import Citizen
 from sinergi.citizens.validation import check_nik
+from sinergi.coordination.demo import load_coordination
 from sinergi.demo.manifest import manifest
 from sinergi.registry.authority import GrantKind
 from sinergi.registry.loaders import load_agencies, load_regions
@@ -193,3 +194,4 @@ def load_demo(*, progress: bool = True) -> None:
         _grants(data, positions, users["admin"])
         _citizens(data, users)
         load_services()
+        load_coordination(data, users)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -28,6 +29,7 @@ from sinergi.citizens.nik import mask_nik
 from sinergi.core.errors import Conflict, Forbidden
 from sinergi.documents import content, payload, render
 from sinergi.documents.models import Annulment, Decision, DecisionCounter, SigningCertificate
+from sinergi.documents.notifications import notify_annulled
 from sinergi.documents.payload import content_digest, key_id
 from sinergi.registry.access import agency_ids_of
 from sinergi.registry.models import Agency
@@ -294,5 +296,6 @@ def annul_decision(
                   "reference": reference.strip(), "due_by": due_by.isoformat(),
                   "late": timezone.localdate(now) > due_by},
         )  # fmt: skip
+        transaction.on_commit(partial(notify_annulled, str(decision.pk)))
     decision.refresh_from_db()
     return annulment

@@ -74,8 +74,13 @@ NAV: list[NavItem] = [
     NavItem("portal:track", _("Track an application"), lambda r: not r.user.is_authenticated),
     NavItem("backoffice:inbox", _("Inbox"), agency_staff),
     NavItem("backoffice:load", _("Agency load"), agency_heads),
-    NavItem("backoffice:coordinator", _("Coordination"), agency_heads),
+    NavItem("backoffice:coordinator", _("Coordinator view"), agency_heads),
     NavItem("backoffice:desk", _("Front desk"), front_desk),
+    NavItem("coordination:index", _("Coordination"), officials),
+    NavItem("voice:complaints", _("Complaints"), signed_in),
+    NavItem("voice:statistics", _("Complaint statistics")),
+    NavItem("voice:surveys", _("Satisfaction (IKM)")),
+    NavItem("documents:verify", _("Verify a decision")),
 ]
 
 
