@@ -180,7 +180,7 @@ def test_samsat_journey_with_the_keyboard_alone(person: Person) -> None:
     tab_to(siti, "main form button[type=submit]")
     siti.keyboard.press("Enter")
     siti.wait_for_selector("#case-status")
-    assert siti.inner_text("#case-status") == "Sedang diproses"
+    assert siti.inner_text("#case-status") == "Sedang dikerjakan"
     assert "stnk.pdf" in siti.inner_text("main")
 
     # Three agencies act in turn, each in its own inbox.
