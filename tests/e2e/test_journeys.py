@@ -180,7 +180,7 @@ def test_samsat_journey_with_the_keyboard_alone(person: Person) -> None:
     tab_to(siti, "main form button[type=submit]")
     siti.keyboard.press("Enter")
     siti.wait_for_selector("#case-status")
-    assert siti.inner_text("#case-status") == "Sedang diproses"
+    assert siti.inner_text("#case-status") == "Sedang dikerjakan"
     assert "stnk.pdf" in siti.inner_text("main")
 
     # Three agencies act in turn, each in its own inbox.
@@ -261,8 +261,9 @@ def test_business_licence_journey(person: Person) -> None:
         siti.click("#decision-download")
     assert_signed_pdf(download.value)
 
-    coordinator = person("koordinator.panrb")
-    visit(coordinator, "/work/coordinator/", "coordinator")
+    # DPMPTSP coordinates the service: it sees every case of it and where each waits.
+    visit(dpmptsp, "/work/coordinator/", "coordinator")
+    assert receipt in dpmptsp.inner_text("main")
 
 
 def test_tracking_by_pin_and_the_front_desk(person: Person) -> None:

@@ -27,8 +27,10 @@ SAMSAT = {
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-def _apply(client: Client, data: dict[str, str] | None = None) -> str:
-    base = "/services/samsat-tahunan/satu-atap"
+def _apply(
+    client: Client, data: dict[str, str] | None = None, service: str = "samsat-tahunan/satu-atap"
+) -> str:
+    base = f"/services/{service}"
     response = client.post(f"{base}/apply/", data or SAMSAT)
     assert response.status_code == 302, response.content.decode()[:2000]
     check = client.get(f"{base}/check/")
@@ -277,6 +279,26 @@ def test_the_agency_head_and_the_coordinator_see_their_views(as_user: Any) -> No
     assert page.status_code == 200
 
 
+IZIN = {
+    "business_name": "Warung Kopi Siti",
+    "kbli": "56303",
+    "scale": "kecil",
+    "risk_level": "tinggi",
+    "address": "Jl. Braga No. 5, Bandung",
+}
+
+
+def test_the_coordinating_agency_sees_where_each_case_waits(as_user: Any) -> None:
+    izin = _apply(as_user("siti"), IZIN, "izin-usaha/satu-pintu")
+    samsat = _apply(as_user("siti"))
+    head = as_user("kepala.dpmptsp.bdg")
+    page = head.get("/work/coordinator/").content.decode()
+    assert izin in page, "DPMPTSP Kota Bandung coordinates business licensing"
+    assert "Titik hambatan: Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu" in page
+    assert samsat not in page, "SAMSAT is coordinated by another agency"
+    assert samsat not in as_user("outsider.kemenag").get("/work/coordinator/").content.decode()
+
+
 def _decided(as_user: Any) -> str:
     receipt = _apply(as_user("siti"))
     polda, bapenda, jasaraharja = (
@@ -352,3 +374,30 @@ def test_the_inbox_filter_answers_htmx_with_the_rows_only(as_user: Any) -> None:
     assert "<html" not in partial
     done = polda.get("/work/?status=done", headers={"HX-Request": "true"}).content.decode()
     assert receipt not in done
+
+
+def test_the_agency_head_assigns_an_unclaimed_step_to_an_official(as_user: Any) -> None:
+    receipt = _apply(as_user("siti"), IZIN, "izin-usaha/satu-pintu")
+    head = as_user("kepala.dpmptsp.bdg")
+    page = head.get(f"/work/{receipt}/pendaftaran/").content.decode()
+    assert 'value="kabid.perizinan.bdg"' in page
+    assert 'value="outsider.kemenag"' not in page
+    refused = head.post(f"/work/{receipt}/pendaftaran/assign/", {"assignee": "outsider.kemenag"})
+    assert refused.status_code == 302
+    step = Case.objects.get(receipt_number=receipt).steps.get(step_id="pendaftaran")
+    assert step.claimed_by is None
+    head.post(f"/work/{receipt}/pendaftaran/assign/", {"assignee": "kabid.perizinan.bdg"})
+    step.refresh_from_db()
+    assert step.claimed_by is not None
+    assert step.claimed_by.username == "kabid.perizinan.bdg"
+    assert "Rina Marlina" in as_user("kabid.perizinan.bdg").get("/work/").content.decode()
+    official = as_user("kabid.perizinan.bdg").post(
+        f"/work/{receipt}/pendaftaran/assign/", {"assignee": "kepala.dpmptsp.bdg"}
+    )
+    assert official.status_code == 302
+    step.refresh_from_db()
+    assert step.claimed_by.username == "kabid.perizinan.bdg", "only the head assigns"
+    outsider = as_user("outsider.kemenag").post(
+        f"/work/{receipt}/pendaftaran/assign/", {"assignee": "kabid.perizinan.bdg"}
+    )
+    assert outsider.status_code == 404

@@ -13,6 +13,7 @@ urlpatterns = [
     path("work/<str:receipt>/objection/", views.objection, name="objection"),
     path("work/<str:receipt>/<slug:step_id>/", views.step_page, name="step"),
     path("work/<str:receipt>/<slug:step_id>/claim/", views.claim, name="claim"),
+    path("work/<str:receipt>/<slug:step_id>/assign/", views.assign, name="assign"),
     path("work/<str:receipt>/<slug:step_id>/message/", views.message, name="message"),
     path("desk/", views.desk, name="desk"),
 ]

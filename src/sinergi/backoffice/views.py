@@ -32,7 +32,7 @@ from sinergi.portal import access as portal_access
 from sinergi.portal import actions as portal_actions
 from sinergi.portal import progress
 from sinergi.portal.forms import ApplicationForm, MessageForm, add_rule_errors
-from sinergi.registry.access import agency_ids_of
+from sinergi.registry.access import agency_ids_of, visible_officials
 from sinergi.registry.authority import Basis, Scope
 from sinergi.registry.models import Agency, ServicePointStaff
 from sinergi.registry.resolve import authority_of
@@ -124,17 +124,15 @@ def _step_for(user: User, receipt: str, step_id: str) -> tuple[Case, CaseStep]:
     return case, step
 
 
-def _authority_text(
-    user: User, case: Case, step_id: str
-) -> tuple[bool, str, dict[str, Any] | None]:
+def _authority_text(user: User, case: Case, step_id: str) -> tuple[bool, str]:
     step = case.definition.parsed().step(step_id)
     if step.authority is None:
-        return True, _("This step needs no decision-making authority."), None
+        return True, _("This step needs no decision-making authority.")
     result = authority_of(
         user, Scope(step.authority.service, step.authority.decision), timezone.now()
     )
     if not isinstance(result, Basis):
-        return False, f"{result.translated(_)} ({result.article})", None
+        return False, f"{result.translated(_)} ({result.article})"
     bases = "; ".join(f"{b.regulation}, {b.article}" for b in result.legal_bases)
     kind = str(KIND_LABELS.get(result.kind.value, result.kind.value))
     if result.on_behalf_of:
@@ -145,7 +143,7 @@ def _authority_text(
         text = _("You act under {kind} as {title} ({bases}). You sign: {signature}.").format(
             kind=kind, title=result.acting_title, bases=bases, signature=result.signature
         )
-    return True, text, None
+    return True, text
 
 
 class ActForm(forms.Form):
@@ -209,7 +207,7 @@ def step_page(request: HttpRequest, receipt: str, step_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Done: the case moved on."))
             return redirect("backoffice:inbox")
-    can_act, authority, _basis = _authority_text(user, case, step_id)
+    can_act, authority = _authority_text(user, case, step_id)
     fields = {f["name"]: f.get("label", f["name"]) for f in case.service.form}
     data = [(fields.get(k, k), v) for k, v in case.state.get("data", {}).items() if k in fields]
     return render(
@@ -230,6 +228,9 @@ def step_page(request: HttpRequest, receipt: str, step_id: str) -> HttpResponse:
             "can_write": True,
             "message_action": reverse("backoffice:message", args=[case.receipt_number, step_id]),
             "steps": progress.steps_of(case),
+            "colleagues": _colleagues(user, step)
+            if user.role == Role.AGENCY_HEAD and step.status == "active" and not step.claimed_by
+            else [],
             "sla_label": progress.SLA_LABELS[progress.sla_state(step.due_at, timezone.now())],
         },
     )
@@ -251,6 +252,41 @@ def claim(request: HttpRequest, receipt: str, step_id: str) -> HttpResponse:
         messages.error(request, text)
     else:
         messages.success(request, _("You took this step."))
+    return redirect("backoffice:step", receipt=case.receipt_number, step_id=step_id)
+
+
+def _colleagues(user: User, step: CaseStep) -> list[User]:
+    """Officials of the step's agency whom its head may give the step to."""
+    return list(
+        visible_officials(user)
+        .filter(appointments__position__agency_id=step.agency_id)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("username")
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, receipt: str, step_id: str) -> HttpResponse:
+    user = _official(request)
+    case, step = _step_for(user, receipt, step_id)
+    chosen = next(
+        (u for u in _colleagues(user, step) if u.username == request.POST.get("assignee")), None
+    )
+    if chosen is None:
+        messages.error(request, _("Choose an official of your agency."))
+        return redirect("backoffice:step", receipt=case.receipt_number, step_id=step_id)
+    try:
+        case_actions.assign_step(acting_user=user, case=case, step_id=step_id, assignee=chosen)
+    except RuleError as error:
+        messages.error(request, "; ".join(v.translated(_) for v in error.violations))
+    except (Conflict, Forbidden) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The step was given to {name}.").format(name=chosen.get_full_name())
+        )
     return redirect("backoffice:step", receipt=case.receipt_number, step_id=step_id)
 
 

@@ -425,6 +425,25 @@ def claim_step(*, acting_user: User, case: Case, step_id: str, now: datetime | N
                     data={"step": step_id})  # fmt: skip
 
 
+def assign_step(
+    *, acting_user: User, case: Case, step_id: str, assignee: User, now: datetime | None = None
+) -> Case:
+    """The agency head gives an unclaimed step of the agency to one of its officials (the
+    engine's claim, made for them); the audit entry names both."""
+    now = now or timezone.now()
+    if acting_user.role != Role.AGENCY_HEAD:
+        raise Forbidden(gettext("Only the agency head assigns steps."))
+    _step_for_official(acting_user, case, step_id)
+    _step_for_official(assignee, case, step_id)
+    old = engine.from_json(case.state)
+    new, effects = engine.advance(
+        case.definition.parsed(), old, engine.Claim(step_id, assignee.pk), now,
+        platform_calendar(),
+    )  # fmt: skip
+    return _persist(case, old, new, effects, actor=acting_user, action="cases.assign", now=now,
+                    data={"step": step_id, "assignee": assignee.username})  # fmt: skip
+
+
 def act_on_step(
     *,
     acting_user: User,

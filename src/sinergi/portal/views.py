@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -274,8 +275,6 @@ def _case_context(request: HttpRequest, case: Case, *, tracked: bool = False) ->
     decided = case.status in {"approved", "rejected", "deemed_granted"}
     objection = getattr(case, "objection", None) if decided else None
     deadline = objections.objection_deadline(case) if decided else None
-    from django.utils import timezone
-
     return {
         "case": case,
         "status": progress.status_label(case),

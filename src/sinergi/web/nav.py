@@ -59,10 +59,6 @@ def agency_heads(request: HttpRequest) -> bool:
     return bool(user.is_authenticated and user.role in {Role.AGENCY_HEAD, Role.COORDINATOR})
 
 
-def coordinators(request: HttpRequest) -> bool:
-    return bool(request.user.is_authenticated and request.user.role == Role.COORDINATOR)
-
-
 def front_desk(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated and request.user.role == Role.FRONT_DESK)
 
@@ -78,7 +74,7 @@ NAV: list[NavItem] = [
     NavItem("portal:track", _("Track an application"), lambda r: not r.user.is_authenticated),
     NavItem("backoffice:inbox", _("Inbox"), agency_staff),
     NavItem("backoffice:load", _("Agency load"), agency_heads),
-    NavItem("backoffice:coordinator", _("Coordinator view"), coordinators),
+    NavItem("backoffice:coordinator", _("Coordinator view"), agency_heads),
     NavItem("backoffice:desk", _("Front desk"), front_desk),
     NavItem("coordination:index", _("Coordination"), officials),
     NavItem("voice:complaints", _("Complaints"), signed_in),
