@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sinergi.accounts.models import User
 from sinergi.coordination import access, actions, charts, readiness, reading, voting
+from sinergi.coordination.escalation import Level
 from sinergi.coordination.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -92,8 +93,14 @@ def _agency_choices(codes: set[str] | list[str]) -> list[tuple[str, str]]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    bodies = [reading.body_summary(b) for b in access.visible_bodies(_user(request))]
-    return render(request, "coordination/index.html", {"bodies": bodies, **_labels()})
+    user = _user(request)
+    bodies = [reading.body_summary(b) for b in access.visible_bodies(user)]
+    escalations = [
+        {"item": e.item, "level": Level(e.level).name.lower(), "at": e.at}
+        for e in access.escalations_to(user)[:50]
+    ]
+    context = {"bodies": bodies, "escalations": escalations, **_labels()}
+    return render(request, "coordination/index.html", context)
 
 
 def _body_page(
