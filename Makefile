@@ -28,6 +28,7 @@ install-dev: $(UV)
 run: install
 	$(SINERGI) migrate --noinput
 	$(SINERGI) demo load
+	$(SINERGI) demo decisions
 	$(SINERGI) serve --bind 127.0.0.1:8000
 
 # The whole suite on SQLite; then every database test again on PostgreSQL when

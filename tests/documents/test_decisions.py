@@ -6,7 +6,7 @@ substansi."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -358,3 +358,19 @@ def test_an_upheld_objection_replaces_the_refusal(as_user: Any) -> None:
     assert public["revocation"]["replaced_by"] == new.number
     mine = as_user(citizen).get(f"/api/v1/cases/{case.receipt_number}/decision").json()
     assert mine["id"] == str(new.pk)
+
+
+def test_a_late_annulment_is_recorded_as_late(as_user: Any) -> None:
+    """Pasal 66: within 5 working days of finding the defect; a late one still annuls (a
+    defective decision must not stand) but the record says it was late."""
+    decision = decide(as_user, "izin-usaha", "satu-pintu")
+    found = date.today() - timedelta(days=30)
+    response = annul(as_user("kepala.dpmptsp.bdg"), decision, discovered_on=found.isoformat())
+    assert response.status_code == 200, response.content
+    entry = AuditEntry.objects.get(action="documents.annul", object_id=str(decision.pk))
+    assert entry.data["late"] is True
+    expected = platform_calendar().deadline(
+        timezone.make_aware(datetime.combine(found, datetime.min.time())),
+        Duration(5, Unit.WORKING_DAYS),
+    )
+    assert entry.data["due_by"] == timezone.localtime(expected).date().isoformat()

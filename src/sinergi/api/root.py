@@ -12,6 +12,8 @@ from sinergi.citizens.api import router as citizens_router
 from sinergi.coordination.api import router as coordination_router
 from sinergi.documents.api import router as documents_router
 from sinergi.registry.api import router as registry_router
+from sinergi.voice.api import ikm_router as voice_ikm_router
+from sinergi.voice.api import router as voice_router
 
 api = NinjaAPI(
     title="Sinergi API",
@@ -31,3 +33,5 @@ api.add_router("", cases_router)
 api.add_router("", audit_router)
 api.add_router("", coordination_router)
 api.add_router("", documents_router)
+api.add_router("", voice_router)
+api.add_router("", voice_ikm_router)

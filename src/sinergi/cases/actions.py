@@ -160,6 +160,13 @@ def _events(
     CaseEvent.objects.bulk_create(rows)
 
 
+def case_completed(case_id: int) -> None:
+    """After a case completes: the citizens' voice app invites its citizen to the IKM survey."""
+    from sinergi.voice.actions import invite_after_case
+
+    invite_after_case(case_id)
+
+
 def _persist(
     case: Case,
     old: engine.CaseState,
@@ -198,6 +205,8 @@ def _persist(
         )
         _issue_decisions(case, new, effects, now)
         transaction.on_commit(partial(notify_effects, case.pk, effects))
+        if old.status in engine.OPEN_STATUSES and new.status not in engine.OPEN_STATUSES:
+            transaction.on_commit(partial(case_completed, case.pk))
     case.state = engine.to_json(new)
     case.version = new.version
     case.status = new.status.value
@@ -383,6 +392,8 @@ def submit_case(
                 )
                 _issue_decisions(case, state, effects, now)
                 transaction.on_commit(partial(notify_effects, case.pk, effects, submitted=True))
+                if state.status not in engine.OPEN_STATUSES:
+                    transaction.on_commit(partial(case_completed, case.pk))
             return case, pin
         except IntegrityError:
             continue  # a receipt number collision: draw another

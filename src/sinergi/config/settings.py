@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "sinergi.coordination",
     "sinergi.documents",
     "sinergi.web",
+    "sinergi.voice",
     "sinergi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -273,3 +274,14 @@ AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 # The language switch is kept a year; Bahasa Indonesia until the visitor chooses otherwise.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Citizens' voice: complaints and IKM surveys (sinergi.voice).
+SINERGI_VOICE: dict[str, Any] = {
+    # Agencies whose coordinators verify and dispose complaints (SP4N-LAPOR!: KemenPANRB).
+    "COORDINATOR_AGENCIES": env_list("SINERGI_VOICE_COORDINATOR_AGENCIES", ["kemenpanrb"]),
+    # Attachments: at most this many bytes each, of these kinds (checked by content).
+    "ATTACHMENT_MAX_BYTES": env_int("SINERGI_VOICE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
+    "ATTACHMENTS_PER_COMPLAINT": env_int("SINERGI_VOICE_ATTACHMENTS_PER_COMPLAINT", 5),
+    # IKM weighting: "exact" (1/9) or "printed" (0.111); see voice/ikm.py.
+    "IKM_WEIGHTING": env_str("SINERGI_VOICE_IKM_WEIGHTING", "exact"),
+}

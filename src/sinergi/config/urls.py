@@ -16,6 +16,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sinergi.documents.urls")),
+    path("", include("sinergi.audit.urls")),
+    path("", include("sinergi.voice.urls")),
     path("", include("sinergi.web.urls")),
 ]
 

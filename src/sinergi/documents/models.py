@@ -52,6 +52,12 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def pdf_bytes(self) -> bytes:
+        """The signed PDF (made on first call if the worker has not made it yet)."""
+        from sinergi.documents.actions import pdf_bytes
+
+        return pdf_bytes(self)
+
 
 class Annulment(models.Model):
     """Pembatalan (UU 30/2014 Pasal 64-66): only for a defect of authority, procedure or

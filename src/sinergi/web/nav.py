@@ -57,6 +57,10 @@ class NavLink:
 NAV: list[NavItem] = [
     NavItem("web:home", _("Home")),
     NavItem("coordination:index", _("Coordination"), officials),
+    NavItem("voice:complaints", _("Complaints"), signed_in),
+    NavItem("voice:statistics", _("Complaint statistics")),
+    NavItem("voice:surveys", _("Satisfaction (IKM)")),
+    NavItem("documents:verify", _("Verify a decision")),
 ]
 
 

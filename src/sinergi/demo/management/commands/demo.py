@@ -1,4 +1,5 @@
-"""``sinergi demo load`` builds the demo; ``sinergi demo logins`` prints who can sign in."""
+"""``sinergi demo load`` builds the demo; ``sinergi demo decisions`` runs siti's demo
+applications to signed decisions; ``sinergi demo logins`` prints who can sign in."""
 
 from __future__ import annotations
 
@@ -21,8 +22,15 @@ class Command(BaseCommand):
         load = sub.add_parser("load", help="Load the demo data (safe to run again).")
         load.add_argument("--no-progress", action="store_true")
         sub.add_parser("logins", help="Print the demo logins.")
+        sub.add_parser("decisions", help="Run the demo applications to signed decisions.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "decisions":
+            from sinergi.demo.decisions import load_demo_decisions
+
+            for decision in load_demo_decisions():
+                self.stdout.write(f"{decision.number}  /verifikasi/{decision.pk}")
+            return
         if options["action"] == "load":
             try:
                 load_demo(progress=not options["no_progress"])
