@@ -114,13 +114,15 @@ def test_the_readiness_form_scores_and_draws_the_radar(as_user: Any) -> None:
     assert form.status_code == 200
     answers = {code: "4" for code in re.findall(r'name="([a-z]{2}\d)"', text(form))}
     assert len(answers) == 21
-    answers.update({"hc1": "1", "hc2": "2", "hc3": "1", "agency": "kemendes-pdt"})
+    answers.update({"hc1": "1", "hc2": "2", "hc3": "1", "agency": "kemendes-pdt",
+                    "programme": "program-desa-terpadu"})  # fmt: skip
     scored = client.post("/coordination/readiness/", answers, follow=True)
     html = text(scored)
     assert "<polygon" in html
     assert all(NUMBER.fullmatch(n) for n in svg_numbers(html))
     assert html.count("<li>") >= 1
     assert 'id="gaps"' in html
+    assert 'id="assessed-programme"' in html
     incomplete = client.post("/coordination/readiness/", {"agency": "kemendes-pdt"})
     assert incomplete.status_code == 422
 

@@ -62,6 +62,10 @@ def access_body(caller: Caller, code: str) -> Body:
     return body
 
 
+def visible_programmes(caller: Caller) -> QuerySet[Programme]:
+    return Programme.objects.select_related("body").filter(body__in=visible_bodies(caller))
+
+
 def access_programme(caller: Caller, code: str) -> Programme:
     programme = (
         Programme.objects.select_related("body")

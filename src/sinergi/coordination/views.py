@@ -398,12 +398,17 @@ def readiness_page(request: HttpRequest) -> HttpResponse:
     agencies = _agency_choices(access.caller_agency_codes(user))
     if not agencies:
         raise Http404
-    form = ReadinessForm(request.POST or None, agencies=agencies)
+    programmes = [(p.code, p.name) for p in access.visible_programmes(user).order_by("code")]
+    form = ReadinessForm(request.POST or None, agencies=agencies, programmes=programmes)
     if request.method == "POST" and form.is_valid():
+        programme = None
+        if form.cleaned_data["programme"]:
+            programme = _load(access.access_programme, user, form.cleaned_data["programme"])
         try:
             assessment = actions.assess_readiness(
-                acting_user=user, agency_code=form.cleaned_data["agency"], answers=form.answers()
-            )
+                acting_user=user, agency_code=form.cleaned_data["agency"], answers=form.answers(),
+                body=programme.body if programme else None, programme=programme,
+            )  # fmt: skip
         except RuleError as exc:
             add_rule_errors(form, exc)
         else:
