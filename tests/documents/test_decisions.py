@@ -15,6 +15,7 @@ from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -27,7 +28,7 @@ from sinergi.cases.models import Case
 from sinergi.catalog.definitions import Duration, Unit
 from sinergi.catalog.models import ProcessDefinition
 from sinergi.documents.models import Decision
-from tests.cases.test_every_service import REASONS, run_to_decision
+from tests.cases.test_every_service import REASONS, VARIANTS, run_to_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,16 @@ def test_the_downloaded_pdf_is_accepted_by_pyhankos_validator(as_user: Any) -> N
     assert (
         AuditEntry.objects.filter(action="documents.sign", object_id=str(decision.pk)).count() == 1
     )
+
+
+@pytest.mark.parametrize(("service", "variant"), VARIANTS, ids=[f"{s}/{v}" for s, v in VARIANTS])
+def test_every_variants_decision_is_signed_and_accepted_by_pyhanko(
+    as_user: Any, service: str, variant: str
+) -> None:
+    decision = decide(as_user, service, variant)
+    status = pyhanko_status(pdf_of(as_user("auditor"), decision))
+    assert status.bottom_line
+    assert status.signing_cert.subject.native["organization_name"] == decision.agency.name[:64]
 
 
 def test_signing_twice_keeps_the_first_document(as_user: Any) -> None:
@@ -308,15 +319,21 @@ def test_an_annulment_without_a_lawful_ground_is_refused_and_changes_nothing(
     assert AuditEntry.objects.count() == entries
 
 
-def test_an_annulled_decision_verifies_as_revoked_and_says_why(as_user: Any) -> None:
-    decision = decide(as_user, "izin-usaha", "satu-pintu")
+def test_an_annulled_decision_verifies_as_revoked_and_says_why(
+    as_user: Any, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    # Siti applies herself (with an e-mail address), so she is told of the annulment.
+    decision = decide(as_user, "pbg-bandung", "teknis-fungsional")
     pdf = pdf_of(as_user("auditor"), decision)
     decision.refresh_from_db()
     assert annul(as_user("outsider.kemenag"), decision).status_code == 404
     assert annul(as_user("dlh.bdg"), decision).status_code == 403  # a party, not the issuer
-    response = annul(as_user("kepala.dpmptsp.bdg"), decision)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = annul(as_user("kepala.dpmptsp.bdg"), decision)
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "annulled"
+    assert [m.to for m in mailoutbox] == [["siti@example.id"]]
+    assert decision.number in mailoutbox[0].body
     public = as_user("siti").get(f"/api/v1/verify/{decision.pk}").json()
     assert public["status"] == "revoked"
     assert public["revocation"]["defect"] == "prosedur"
@@ -374,3 +391,17 @@ def test_a_late_annulment_is_recorded_as_late(as_user: Any) -> None:
         Duration(5, Unit.WORKING_DAYS),
     )
     assert entry.data["due_by"] == timezone.localtime(expected).date().isoformat()
+
+
+def test_the_qr_code_carries_the_verification_address_and_the_payload(as_user: Any) -> None:
+    from sinergi.documents import render
+
+    decision = decide(as_user, "samsat-tahunan", "satu-atap")
+    pdf_of(as_user("auditor"), decision)
+    decision.refresh_from_db()
+    address = f"{settings.SINERGI['PUBLIC_URL']}/verifikasi/{decision.pk}?qr={decision.qr_payload}"
+    html = render.decision_html(str(decision.pk), decision.content, decision.qr_payload)
+    assert render.qr_png_data_uri(address) in html
+    # The address a phone opens checks the payload too.
+    page = Client().get(address.removeprefix(settings.SINERGI["PUBLIC_URL"]))
+    assert decision.number in page.content.decode()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sinergi.accounts.models import User
 from sinergi.accounts.roles import Role
-from sinergi.cases.models import Case
+from sinergi.cases.models import Case, CaseStep
 from sinergi.core.errors import NotFound
 from sinergi.registry.access import agency_ids_of
 from sinergi.registry.models import ServicePointStaff
@@ -59,3 +59,12 @@ def access_case_by_pin(receipt_number: str, pin: str) -> Case:
     if case is None or not pin or not check_password(pin, case.pin_hash):
         raise NotFound(receipt_number)
     return case
+
+
+def agency_steps(caller: User | AnonymousUser) -> QuerySet[CaseStep]:
+    """The steps of the caller's agencies that have become active (an agency's inbox): an
+    agency never sees a step before it is reached."""
+    agencies = agency_ids_of(caller) if isinstance(caller, User) and caller.is_active else set()
+    return CaseStep.objects.filter(
+        agency_id__in=agencies, activated_at__isnull=False
+    ).select_related("case__service", "case__definition", "agency", "claimed_by")

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "sinergi.documents",
     "sinergi.web",
     "sinergi.voice",
+    "sinergi.portal",
+    "sinergi.backoffice",
     "sinergi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -285,3 +287,14 @@ SINERGI_VOICE: dict[str, Any] = {
     # IKM weighting: "exact" (1/9) or "printed" (0.111); see voice/ikm.py.
     "IKM_WEIGHTING": env_str("SINERGI_VOICE_IKM_WEIGHTING", "exact"),
 }
+# --- Citizen portal (sinergi.portal) ----------------------------------------------------------
+SINERGI_PORTAL: dict[str, Any] = {
+    # Uploaded documents (PDF, JPG, PNG, recognised by their first bytes).
+    "UPLOAD_MAX_BYTES": env_int("SINERGI_UPLOAD_MAX_BYTES", 5_000_000),
+    # Tracking by receipt number and PIN: after this many wrong PINs for one receipt number, or
+    # from one address, within the window, no PIN is checked until the window has passed.
+    "PIN_FAILURES_PER_RECEIPT": env_int("SINERGI_PIN_FAILURES_PER_RECEIPT", 5),
+    "PIN_FAILURES_PER_ADDRESS": env_int("SINERGI_PIN_FAILURES_PER_ADDRESS", 20),
+    "PIN_WINDOW_MINUTES": env_int("SINERGI_PIN_WINDOW_MINUTES", 15),
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6_000_000

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("sinergi.audit.urls")),
     path("", include("sinergi.voice.urls")),
     path("", include("sinergi.web.urls")),
+    path("", include("sinergi.portal.urls")),
+    path("", include("sinergi.backoffice.urls")),
 ]
 
 

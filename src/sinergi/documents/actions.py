@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -28,6 +29,7 @@ from sinergi.citizens.nik import mask_nik
 from sinergi.core.errors import Conflict, Forbidden
 from sinergi.documents import content, payload, render
 from sinergi.documents.models import Annulment, Decision, DecisionCounter, SigningCertificate
+from sinergi.documents.notifications import notify_annulled
 from sinergi.documents.payload import content_digest, key_id
 from sinergi.registry.access import agency_ids_of
 from sinergi.registry.models import Agency
@@ -179,6 +181,18 @@ def publish_certificate(agency: Agency, certificate: Any) -> SigningCertificate:
     return row
 
 
+def qr_claims(decision: Decision) -> dict[str, str]:
+    """What the QR payload says of a decision (the signer adds its key id, ``k``)."""
+    return {
+        "i": str(decision.pk),
+        "n": decision.number,
+        "a": decision.agency.code,
+        "d": decision.content["issued_on"],
+        "o": decision.outcome,
+        "h": decision.content_digest,
+    }
+
+
 def ensure_signed(decision: Decision, now: datetime | None = None) -> Decision:
     """Make the decision's signed PDF and QR payload once; later calls return it as it is.
     Two processes racing both sign, the first to store wins and the other's file is removed."""
@@ -191,9 +205,7 @@ def ensure_signed(decision: Decision, now: datetime | None = None) -> Decision:
     agency = decision.agency
     publish_certificate(agency, signer.certificate(agency))
     c = decision.content
-    claims = {"i": str(decision.pk), "n": decision.number, "a": agency.code,
-              "d": c["issued_on"], "o": decision.outcome, "h": decision.content_digest}  # fmt: skip
-    qr = signer.sign_payload(claims, agency)
+    qr = signer.sign_payload(qr_claims(decision), agency)
     pdf = render.decision_pdf(str(decision.pk), c, qr)
     signed = signer.sign_pdf(
         pdf,
@@ -294,5 +306,6 @@ def annul_decision(
                   "reference": reference.strip(), "due_by": due_by.isoformat(),
                   "late": timezone.localdate(now) > due_by},
         )  # fmt: skip
+        transaction.on_commit(partial(notify_annulled, str(decision.pk)))
     decision.refresh_from_db()
     return annulment

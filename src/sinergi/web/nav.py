@@ -54,8 +54,32 @@ class NavLink:
     current: bool
 
 
+def agency_heads(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and user.role in {Role.AGENCY_HEAD, Role.COORDINATOR})
+
+
+def coordinators(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and request.user.role == Role.COORDINATOR)
+
+
+def front_desk(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and request.user.role == Role.FRONT_DESK)
+
+
+def agency_staff(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and request.user.role in AGENCY_ROLES)
+
+
 NAV: list[NavItem] = [
     NavItem("web:home", _("Home")),
+    NavItem("portal:catalogue", _("Services")),
+    NavItem("portal:my_cases", _("Your applications"), citizens),
+    NavItem("portal:track", _("Track an application"), lambda r: not r.user.is_authenticated),
+    NavItem("backoffice:inbox", _("Inbox"), agency_staff),
+    NavItem("backoffice:load", _("Agency load"), agency_heads),
+    NavItem("backoffice:coordinator", _("Coordinator view"), coordinators),
+    NavItem("backoffice:desk", _("Front desk"), front_desk),
     NavItem("coordination:index", _("Coordination"), officials),
     NavItem("voice:complaints", _("Complaints"), signed_in),
     NavItem("voice:statistics", _("Complaint statistics")),
@@ -66,15 +90,19 @@ NAV: list[NavItem] = [
 
 def links_for(request: HttpRequest, items: list[NavItem] | None = None) -> list[NavLink]:
     """The links this request's user sees, the one for the current page marked."""
-    links: list[NavLink] = []
+    found: list[tuple[str, str | Promise]] = []
     home = reverse("web:home")
     for item in NAV if items is None else items:
         if not item.visible(request):
             continue
         try:
-            href = reverse(item.url_name)
+            found.append((reverse(item.url_name), item.label))
         except NoReverseMatch:
             continue
-        current = request.path == href if href == home else request.path.startswith(href)
-        links.append(NavLink(href=href, label=item.label, current=current))
-    return links
+    matching = [
+        href
+        for href, _label in found
+        if (request.path == href if href == home else request.path.startswith(href))
+    ]
+    current = max(matching, key=len, default=None)
+    return [NavLink(href=href, label=label, current=href == current) for href, label in found]

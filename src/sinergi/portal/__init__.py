@@ -1,0 +1,1 @@
+"""The citizen portal: the catalogue, applying, tracking, messages and documents."""
