@@ -405,3 +405,29 @@ def test_the_qr_code_carries_the_verification_address_and_the_payload(as_user: A
     # The address a phone opens checks the payload too.
     page = Client().get(address.removeprefix(settings.SINERGI["PUBLIC_URL"]))
     assert decision.number in page.content.decode()
+
+
+def test_the_documents_command_checks_pdfs_makes_keys_and_signs_what_is_pending(
+    as_user: Any, tmp_path: Path
+) -> None:
+    decision = decide(as_user, "samsat-tahunan", "satu-atap")
+    out = io.StringIO()
+    call_command("documents", "sign-pending", stdout=out)
+    assert out.getvalue().strip().endswith("decisions signed")
+    decision.refresh_from_db()
+    assert decision.pdf_sha256
+    pdf = tmp_path / "keputusan.pdf"
+    pdf.write_bytes(decision.pdf_bytes())
+    out = io.StringIO()
+    call_command("documents", "verify-pdf", str(pdf), stdout=out)
+    assert out.getvalue().startswith(f"valid: {decision.number}")
+    pdf.write_bytes(decision.pdf_bytes().replace(b"Keputusan", b"Keputusam", 1))
+    with pytest.raises(CommandError, match="invalid"):
+        call_command("documents", "verify-pdf", str(pdf))
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("documents", "verify-pdf", str(tmp_path / "missing.pdf"))
+    out = io.StringIO()
+    call_command("documents", "keys", "--agency", "bapenda-dki", stdout=out)
+    assert out.getvalue().startswith("bapenda-dki: key ")
+    with pytest.raises(CommandError, match="unknown agency: tidak-ada"):
+        call_command("documents", "keys", "--agency", "tidak-ada")

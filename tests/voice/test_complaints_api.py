@@ -307,6 +307,9 @@ def test_public_statistics_count_the_hop_and_the_decline(as_user: Any, client: C
     assert rows["dsdabm-bandung"]["rerouted"] == 1
     assert rows["dsdabm-bandung"]["followed_up_within_deadline"] == 1.0
     assert rows["dlh-bandung"]["declined"] == 1
+    places = {r["region"]: r for r in answer.json()["regions"]}
+    assert places["32.73"]["hops"] >= 1
+    assert set(places) == {"32.73"}  # the filter keeps Kota Bandung only
     assert answer.json()["overall"]["hops"] >= 1
     assert "text" not in str(answer.json())
 
@@ -320,3 +323,10 @@ def test_declining_without_a_reason_changes_nothing(as_user: Any) -> None:
     complaint = Complaint.objects.get(tracking_number=number)
     assert complaint.status == "disposed"
     assert not Disposition.objects.filter(complaint=complaint, declined_at__isnull=False).exists()
+
+
+def test_the_deadline_sweep_is_a_periodic_job_of_the_worker() -> None:
+    from sinergi.core.periodic import JOBS
+
+    job = next(j for j in JOBS if j.name == "complaint-sweep")
+    assert job.every == timedelta(minutes=1)

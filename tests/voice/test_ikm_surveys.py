@@ -206,3 +206,48 @@ def test_cli_warns_when_the_sample_is_short(tmp_path: Path) -> None:
     call_command("ikm", "compute", str(path), "--population", "1000", stdout=StringIO(),
                  stderr=err)  # fmt: skip
     assert "fewer than the 278" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_citizen_answers_on_the_page_once(
+    as_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    number = completed_case(as_user, django_capture_on_commit_callbacks)
+    siti = as_user("siti")
+    listing = siti.get("/ikm/").content.decode()
+    assert f"/ikm/jawab/{number}/" in listing
+    form = siti.get(f"/ikm/jawab/{number}/").content.decode()
+    assert 'name="U9"' in form
+    missing = siti.post(f"/ikm/jawab/{number}/", {f"U{i}": "3" for i in range(1, 9)})
+    assert missing.status_code == 422
+    assert 'href="#id_U9_0"' in missing.content.decode()
+    sent = siti.post(f"/ikm/jawab/{number}/", {f"U{i}": "3" for i in range(1, 10)})
+    assert sent.status_code == 302
+    again = siti.post(f"/ikm/jawab/{number}/", {f"U{i}": "4" for i in range(1, 10)})
+    assert again.status_code == 422
+    survey = SurveyInvitation.objects.get(case__receipt_number=number).survey
+    assert list(SurveyResponse.objects.filter(survey=survey).values_list("answers", flat=True)) == [
+        {f"U{i}": 3 for i in range(1, 10)}
+    ]
+    assert as_user("outsider.kemenag").get(f"/ikm/jawab/{number}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_the_units_head_sets_the_population(as_user: Any) -> None:
+    from sinergi.registry.models import Agency
+
+    survey = Survey.objects.create(
+        agency=Agency.objects.get(code="dpmptsp-bandung"),
+        period_start="2026-07-01",
+        period_end="2026-09-30",
+    )
+    path = f"/api/v1/ikm/surveys/{survey.pk}/population"
+    refused = post(as_user("dlh.bdg"), path, {"population": 300})
+    assert refused.status_code == 403
+    done = post(as_user("kepala.dpmptsp.bdg"), path, {"population": 300})
+    assert done.status_code == 200
+    assert done.json()["required_sample"] == 169
+    negative = post(as_user("kepala.dpmptsp.bdg"), path, {"population": -1})
+    assert negative.status_code == 422
+    survey.refresh_from_db()
+    assert survey.population == 300

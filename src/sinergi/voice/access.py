@@ -8,7 +8,9 @@
 - Anyone else: the complaint does not exist (404), whatever the reason.
 
 Identity: a confidential complaint hides the complainant from the agency; an anonymous one
-hides them from everyone but themselves (coordinators and auditors included).
+hides them from everyone but themselves (coordinators and auditors included) on every page
+and API answer. The audit log still names who filed it, as it names every actor: it is
+evidence, readable by auditors only.
 
 Survey results are public per unit and period (aggregates only; single responses are never
 shown).

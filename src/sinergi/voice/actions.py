@@ -8,6 +8,7 @@ the timeline event, and its audit entry, in one transaction.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ from sinergi.voice.models import (
     SurveyInvitation,
     SurveyResponse,
 )
+
+logger = logging.getLogger(__name__)
 
 TEXT_MAX = 5000
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -540,7 +543,19 @@ def unit_of_case(case: Case) -> Agency:
 
 
 def invite_after_case(case_id: int) -> SurveyInvitation | None:
-    """Invite the citizen of a completed case to the IKM survey; once per case."""
+    """Invite the citizen of a completed case to the IKM survey; once per case.
+
+    Runs after the case's own transaction committed: a failure here is logged and never
+    undoes or fails the case action that completed the case.
+    """
+    try:
+        return _invite(case_id)
+    except Exception:
+        logger.exception("IKM invitation failed for case %s", case_id)
+        return None
+
+
+def _invite(case_id: int) -> SurveyInvitation | None:
     case = Case.objects.select_related("service__coordinator").filter(pk=case_id).first()
     if case is None or case.status not in {"approved", "rejected", "deemed_granted"}:
         return None

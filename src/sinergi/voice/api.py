@@ -365,4 +365,18 @@ def survey(request: HttpRequest, survey_id: int) -> dict[str, Any]:
     return _survey_out(access_survey(survey_id))
 
 
+class IkmPopulationIn(Schema):
+    population: int
+
+
+@ikm_router.post("/ikm/surveys/{survey_id}/population", response=IkmSurveyOut, auth=SIGNED_IN)
+def population(request: HttpRequest, survey_id: int, payload: IkmPopulationIn) -> dict[str, Any]:
+    """The unit's head records how many people it served in the period (for the sample)."""
+    survey = access_survey(survey_id)
+    actions.set_survey_population(
+        acting_user=signed_in(request), survey=survey, population=payload.population
+    )
+    return _survey_out(survey)
+
+
 __all__ = ["ikm", "ikm_router", "router"]

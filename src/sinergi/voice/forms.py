@@ -89,3 +89,27 @@ class RateForm(forms.Form):
     reopen = forms.BooleanField(
         label=_("The problem is not solved: reopen the complaint"), required=False
     )
+
+
+SCALE = [
+    ("1", _("1: not good")),
+    ("2", _("2: poor")),
+    ("3", _("3: good")),
+    ("4", _("4: very good")),
+]
+
+
+class SurveyForm(forms.Form):
+    """The nine elements of PermenPANRB 14/2017, each on the 1-4 scale."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from sinergi.voice.ikm import ELEMENTS
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for element in ELEMENTS:
+            self.fields[element.code] = forms.TypedChoiceField(
+                label=f"{element.code} {gettext(element.name)}",
+                choices=SCALE,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )

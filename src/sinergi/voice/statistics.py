@@ -68,7 +68,8 @@ def _on_time(done: datetime | None, due: datetime | None) -> bool:
 def complaint_statistics(
     *, agency: str | None = None, region: str | None = None
 ) -> dict[str, object]:
-    """Overall figures and one row per agency (the agency a complaint is disposed to now)."""
+    """Overall figures, one row per agency (the agency a complaint is disposed to now) and one
+    per kabupaten/kota of the complaints' places."""
     calendar = platform_calendar()
     complaints = Complaint.objects.select_related("agency").exclude(status="archived")
     if region:
@@ -76,11 +77,14 @@ def complaint_statistics(
         complaints = complaints.filter(Q(region_id=code) | Q(region__code__startswith=code + "."))
     overall = Figures()
     per_agency: dict[str, Figures] = defaultdict(Figures)
+    per_region: dict[str, Figures] = defaultdict(Figures)
     for c in complaints.iterator(chunk_size=1000):
         code = c.agency.code if c.agency else ""
         if agency and code != agency:
             continue
-        for figures in (overall, per_agency[code or "-"]):
+        # Regions at kabupaten/kota level (PP.KK), where complaints are counted by place.
+        place = c.region_id[:5]
+        for figures in (overall, per_agency[code or "-"], per_region[place]):
             figures.complaints += 1
             figures.closed += c.status == "closed"
             figures.open += c.status != "closed"
@@ -120,4 +124,7 @@ def complaint_statistics(
         for code, figures in sorted(per_agency.items())
         if code != "-"
     ]
-    return {"overall": overall.as_dict(), "agencies": rows}
+    regions = [
+        {"region": code, **figures.as_dict()} for code, figures in sorted(per_region.items())
+    ]
+    return {"overall": overall.as_dict(), "agencies": rows, "regions": regions}

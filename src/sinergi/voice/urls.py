@@ -13,5 +13,6 @@ urlpatterns = [
     path("pengaduan/<str:number>/", views.ComplaintView.as_view(), name="complaint"),
     path("ikm/", views.SurveyListView.as_view(), name="surveys"),
     path("ikm/<int:survey_id>/", views.SurveyView.as_view(), name="survey"),
+    path("ikm/jawab/<str:receipt>/", views.SurveyAnswerView.as_view(), name="answer"),
     path("ikm/<int:survey_id>/ikm.csv", views.SurveyCsvView.as_view(), name="survey_csv"),
 ]

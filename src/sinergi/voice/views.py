@@ -18,9 +18,10 @@ from django.utils.translation import gettext
 from django.views import View
 
 from sinergi.accounts.models import User
+from sinergi.cases.access import access_case
 from sinergi.cases.calendar_service import platform_calendar
 from sinergi.core.errors import Conflict, Forbidden, NotFound
-from sinergi.registry.models import Agency
+from sinergi.registry.models import Agency, Region
 from sinergi.rules import RuleError
 from sinergi.voice import actions, lifecycle
 from sinergi.voice.access import (
@@ -37,9 +38,10 @@ from sinergi.voice.forms import (
     FollowUpForm,
     RateForm,
     ReasonForm,
+    SurveyForm,
     add_rule_errors,
 )
-from sinergi.voice.models import Complaint, ComplaintEvent, Survey
+from sinergi.voice.models import Complaint, ComplaintEvent, Survey, SurveyInvitation
 from sinergi.voice.results import responses_csv, survey_results
 from sinergi.voice.router_service import platform_router
 from sinergi.voice.statistics import complaint_statistics
@@ -302,17 +304,79 @@ class StatisticsView(View):
         agencies = figures["agencies"]
         assert isinstance(agencies, list)
         rows = [{**row, "name": names.get(str(row["agency"]), row["agency"])} for row in agencies]
+        places = figures["regions"]
+        assert isinstance(places, list)
+        region_names = dict(
+            Region.objects.filter(code__in=[r["region"] for r in places]).values_list(
+                "code", "name"
+            )
+        )
+        region_rows = [{**r, "name": region_names.get(r["region"], r["region"])} for r in places]
         return render(
             request,
             "voice/statistics.html",
-            {"overall": figures["overall"], "rows": rows, "region": region or ""},
+            {
+                "overall": figures["overall"],
+                "rows": rows,
+                "regions": region_rows,
+                "region": region or "",
+            },
         )
 
 
 class SurveyListView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         surveys = [survey_results(s) for s in Survey.objects.select_related("agency")[:200]]
-        return render(request, "voice/survey_list.html", {"results": surveys})
+        invitations = (
+            SurveyInvitation.objects.filter(case__citizen__user=request.user, responded_at=None)
+            .select_related("case__service", "survey__agency")
+            .order_by("-invited_at")
+            if request.user.is_authenticated
+            else SurveyInvitation.objects.none()
+        )
+        return render(
+            request, "voice/survey_list.html", {"results": surveys, "invitations": invitations}
+        )
+
+
+class SurveyAnswerView(LoginRequiredMixin, View):
+    """The citizen of a completed case answers the survey once; the answers are anonymous."""
+
+    login_url = "web:sign_in"
+    template = "voice/survey_answer.html"
+
+    def _invitation(self, request: HttpRequest, receipt: str) -> SurveyInvitation:
+        try:
+            case = access_case(_user(request), receipt)
+        except NotFound:
+            raise Http404(receipt) from None
+        invitation = SurveyInvitation.objects.filter(case=case).select_related(
+            "survey__agency", "case__service"
+        )
+        found = invitation.first()
+        if found is None:
+            raise Http404(receipt)
+        return found
+
+    def get(self, request: HttpRequest, receipt: str) -> HttpResponse:
+        invitation = self._invitation(request, receipt)
+        return render(request, self.template, {"form": SurveyForm(), "invitation": invitation})
+
+    def post(self, request: HttpRequest, receipt: str) -> HttpResponseBase:
+        invitation = self._invitation(request, receipt)
+        form = SurveyForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.respond_to_survey(
+                    acting_user=_user(request), case=invitation.case, answers=form.cleaned_data
+                )
+            except RuleError as error:
+                add_rule_errors(form, error)
+            else:
+                messages.success(request, gettext("Thank you: your answers are recorded."))
+                return redirect("voice:survey", survey_id=invitation.survey_id)
+        context = {"form": form, "invitation": invitation}
+        return render(request, self.template, context, status=422)
 
 
 class SurveyView(View):
