@@ -123,3 +123,23 @@ def test_the_command_runs_the_job_as_of_a_later_moment(as_user: Any) -> None:
     call_command("coordination", "escalate", "--now", later, stdout=out)
     assert out.getvalue().strip() == "action items escalated: 1"
     assert [level for level, _ in levels(item)] == [1, 2]
+
+
+def test_the_officials_of_each_agency_escalated_to_get_an_e_mail_after_commit(
+    as_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    users = get_user_model().objects
+    users.filter(username="koordinator.pmk").update(email="asdep.desa@kemenkopmk.example")
+    users.filter(username="kemendes.pdt").update(email="pemberdayaan@kemendesa.example")
+    item = assign(as_user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        escalate_overdue(item.due_at + timedelta(days=30))
+    sent = sorted(m.to[0] for m in mail.outbox)
+    # one reminder to the assigned agency, the lead and the coordinating ministry (both
+    # Kemenko PMK here) one each
+    assert sent == ["asdep.desa@kemenkopmk.example"] * 2 + ["pemberdayaan@kemendesa.example"]
+    assert all("Petakan jalan desa rusak" in m.subject for m in mail.outbox)

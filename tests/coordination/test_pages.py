@@ -56,6 +56,7 @@ def test_the_programme_page_draws_each_indicator_with_its_table(as_user: Any) ->
     assert "4740.00" in html  # the joint village roads figure of 2025, in the table
     assert 'action="/coordination/programmes/program-desa-terpadu/indicators/' in html
     assert all(NUMBER.fullmatch(n) for n in svg_numbers(html))
+    assert not re.search(r'<td class="sg-table__cell--numeric">kem', html), "empty when missing"
 
 
 def test_a_non_member_gets_404_on_every_page(as_user: Any) -> None:
@@ -113,12 +114,35 @@ def test_the_readiness_form_scores_and_draws_the_radar(as_user: Any) -> None:
     assert form.status_code == 200
     answers = {code: "4" for code in re.findall(r'name="([a-z]{2}\d)"', text(form))}
     assert len(answers) == 21
-    answers.update({"hc1": "1", "hc2": "2", "hc3": "1", "agency": "kemendes-pdt"})
+    answers.update({"hc1": "1", "hc2": "2", "hc3": "1", "agency": "kemendes-pdt",
+                    "programme": "program-desa-terpadu"})  # fmt: skip
     scored = client.post("/coordination/readiness/", answers, follow=True)
     html = text(scored)
     assert "<polygon" in html
     assert all(NUMBER.fullmatch(n) for n in svg_numbers(html))
     assert html.count("<li>") >= 1
     assert 'id="gaps"' in html
+    assert 'id="assessed-programme"' in html
     incomplete = client.post("/coordination/readiness/", {"agency": "kemendes-pdt"})
     assert incomplete.status_code == 422
+
+
+def test_the_lead_s_workspace_lists_the_escalations_addressed_to_it(as_user: Any) -> None:
+    from datetime import timedelta
+
+    from sinergi.coordination.actions import escalate_overdue
+    from sinergi.coordination.models import ActionItem
+
+    lead = as_user("koordinator.pmk")
+    assigned = lead.post(
+        f"{FORUM}action-items/",
+        {"title": "Petakan jalan desa", "agency": "kemendes-pdt", "working_days": "5"},
+    )
+    assert assigned.status_code == 302
+    item = ActionItem.objects.get(title="Petakan jalan desa")
+    assert 'id="inbox"' not in text(lead.get("/coordination/"))
+    escalate_overdue(item.due_at + timedelta(days=30))
+    inbox = text(lead.get("/coordination/"))
+    assert inbox.count(f'href="/coordination/action-items/{item.pk}/"') == 2  # lead, ministry
+    assigned_agency = text(as_user("kemendes.pdt").get("/coordination/"))
+    assert assigned_agency.count(f'href="/coordination/action-items/{item.pk}/"') == 1  # reminder

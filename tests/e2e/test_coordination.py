@@ -54,7 +54,7 @@ def platform(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded CI machine starts slowly
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310

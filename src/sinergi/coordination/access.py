@@ -19,6 +19,7 @@ from sinergi.accounts.models import User
 from sinergi.accounts.roles import Role
 from sinergi.coordination.bodies import VOTING_ROLES
 from sinergi.coordination.models import (
+    ActionEscalation,
     ActionItem,
     Body,
     Indicator,
@@ -59,6 +60,10 @@ def access_body(caller: Caller, code: str) -> Body:
     if body is None:
         raise NotFound(code)
     return body
+
+
+def visible_programmes(caller: Caller) -> QuerySet[Programme]:
+    return Programme.objects.select_related("body").filter(body__in=visible_bodies(caller))
 
 
 def access_programme(caller: Caller, code: str) -> Programme:
@@ -103,6 +108,18 @@ def access_action_item(caller: Caller, item_id: int) -> ActionItem:
     if item is None:
         raise NotFound(item_id)
     return item
+
+
+def escalations_to(caller: Caller) -> QuerySet[ActionEscalation]:
+    """Reminders and escalations addressed to the caller's agencies, in bodies it sees."""
+    user = _user(caller)
+    if user is None:
+        return ActionEscalation.objects.none()
+    return (
+        ActionEscalation.objects.select_related("item__agency", "item__body", "to_agency")
+        .filter(to_agency_id__in=agency_ids_of(user), item__body__in=visible_bodies(user))
+        .order_by("-at", "-id")
+    )
 
 
 def visible_assessments(caller: Caller) -> QuerySet[ReadinessAssessment]:

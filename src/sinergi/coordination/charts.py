@@ -76,6 +76,7 @@ class Spoke:
     label_y: float
     label: str
     value: str
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ def radar(labels: Sequence[str], scores: Sequence[Decimal], *, size: int = 420) 
     spokes = []
     for i, (label, score) in enumerate(zip(labels, scores, strict=True)):
         x, y = at(i, 1)
-        lx, ly = at(i, 1.22)
-        spokes.append(Spoke(x, y, lx, ly, label, str(score)))
+        lx, ly = at(i, 1.12)
+        dx = lx - centre
+        anchor = "start" if dx > size * 0.05 else "end" if dx < -size * 0.05 else "middle"
+        spokes.append(Spoke(x, y, lx, ly + 4, label, str(score), anchor))
     return Radar(size, centre, polygon, rings, tuple(spokes))

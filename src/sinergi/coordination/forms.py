@@ -95,10 +95,21 @@ SCALE = [(str(n), str(n)) for n in range(1, 6)]
 
 class ReadinessForm(forms.Form):
     agency = forms.ChoiceField(label=_("Agency"))
+    programme = forms.ChoiceField(
+        label=_("Joint programme"), required=False,
+        help_text=_("Leave empty to assess the agency as a whole."),
+    )  # fmt: skip
 
-    def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agencies: list[tuple[str, str]],
+        programmes: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = agencies  # type: ignore[attr-defined]
+        self.fields["programme"].choices = [("", "–"), *programmes]  # type: ignore[attr-defined]
         for code, (_dimension, statement) in readiness.QUESTIONS.items():
             self.fields[code] = forms.ChoiceField(
                 label=gettext(statement),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sinergi.accounts.models import User
 from sinergi.coordination import access, actions, charts, readiness, reading, voting
+from sinergi.coordination.escalation import Level
 from sinergi.coordination.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -92,8 +93,14 @@ def _agency_choices(codes: set[str] | list[str]) -> list[tuple[str, str]]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    bodies = [reading.body_summary(b) for b in access.visible_bodies(_user(request))]
-    return render(request, "coordination/index.html", {"bodies": bodies, **_labels()})
+    user = _user(request)
+    bodies = [reading.body_summary(b) for b in access.visible_bodies(user)]
+    escalations = [
+        {"item": e.item, "level": Level(e.level).name.lower(), "at": e.at}
+        for e in access.escalations_to(user)[:50]
+    ]
+    context = {"bodies": bodies, "escalations": escalations, **_labels()}
+    return render(request, "coordination/index.html", context)
 
 
 def _body_page(
@@ -391,12 +398,17 @@ def readiness_page(request: HttpRequest) -> HttpResponse:
     agencies = _agency_choices(access.caller_agency_codes(user))
     if not agencies:
         raise Http404
-    form = ReadinessForm(request.POST or None, agencies=agencies)
+    programmes = [(p.code, p.name) for p in access.visible_programmes(user).order_by("code")]
+    form = ReadinessForm(request.POST or None, agencies=agencies, programmes=programmes)
     if request.method == "POST" and form.is_valid():
+        programme = None
+        if form.cleaned_data["programme"]:
+            programme = _load(access.access_programme, user, form.cleaned_data["programme"])
         try:
             assessment = actions.assess_readiness(
-                acting_user=user, agency_code=form.cleaned_data["agency"], answers=form.answers()
-            )
+                acting_user=user, agency_code=form.cleaned_data["agency"], answers=form.answers(),
+                body=programme.body if programme else None, programme=programme,
+            )  # fmt: skip
         except RuleError as exc:
             add_rule_errors(form, exc)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,6 +29,7 @@ from sinergi.coordination.models import (
     Proposal,
     Vote,
 )
+from sinergi.coordination.notifications import notify_escalations
 from sinergi.core.errors import Conflict, Forbidden
 from sinergi.rules import gettext_noop
 
@@ -353,6 +355,8 @@ def escalate_item(item: ActionItem, now: datetime) -> list[ActionEscalation]:
             )
             for level in levels
         ]
+        ids = [e.pk for e in created]
+        transaction.on_commit(partial(notify_escalations, ids))
         record(
             actor=None,
             action="coordination.action.escalate",

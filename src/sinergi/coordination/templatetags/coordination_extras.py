@@ -18,3 +18,9 @@ def get_item(mapping: Mapping[str, Any], key: str) -> Any:
 @register.filter
 def sum_values(values: Iterable[int]) -> int:
     return sum(values)
+
+
+@register.filter
+def value_of(mapping: Mapping[str, Any], key: str) -> Any:
+    """The value under ``key``, or an empty string when there is none."""
+    return mapping.get(key, "")
