@@ -78,7 +78,7 @@ def _engine_bench() -> Any:
 
 
 #: The modules of the action path that write audit entries (each imported ``record``).
-AUDITING_MODULES = ("sinergi.cases.actions", "sinergi.documents.actions")
+AUDITING_MODULES = ("sinergi.cases.actions", "sinergi.documents.actions", "sinergi.voice.actions")
 
 
 @contextmanager

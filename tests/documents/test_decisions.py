@@ -113,11 +113,16 @@ def test_a_refusal_states_its_reasons(as_user: Any) -> None:
     assert decision.content["outputs"] == []
 
 
-def test_an_electronic_decision_says_it_was_issued_electronically(as_user: Any) -> None:
-    decision = decide(as_user, "samsat-tahunan", "elektronik")
+def test_an_electronic_decision_says_so_in_bahasa_indonesia_whatever_the_ui_language(
+    as_user: Any,
+) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):  # the citizen browses in English
+        decision = decide(as_user, "samsat-tahunan", "elektronik")
     assert decision.content["authority"]["electronic"] is True
-    assert "electronically" in decision.content["authority"]["signature"].lower() or (
-        "elektronik" in decision.content["authority"]["signature"].lower()
+    assert decision.content["authority"]["signature"].startswith(
+        "Diterbitkan secara elektronik berdasarkan kewenangan "
     )
 
 
@@ -431,3 +436,92 @@ def test_the_documents_command_checks_pdfs_makes_keys_and_signs_what_is_pending(
     assert out.getvalue().startswith("bapenda-dki: key ")
     with pytest.raises(CommandError, match="unknown agency: tidak-ada"):
         call_command("documents", "keys", "--agency", "tidak-ada")
+
+
+# --- What the review of this feature asked for -------------------------------------------
+def _signed(as_user: Any, *args: Any, **kwargs: Any) -> Decision:
+    decision = decide(as_user, *args, **kwargs)
+    pdf_of(as_user("auditor"), decision)
+    decision.refresh_from_db()
+    return decision
+
+
+def test_a_payload_signed_by_another_agencys_real_key_does_not_verify(as_user: Any) -> None:
+    """A genuine key of agency B cannot vouch for agency A's decision."""
+    from sinergi.documents import payload
+    from sinergi.documents.actions import qr_claims
+    from sinergi.documents.signing import get_signer
+    from sinergi.registry.models import Agency
+
+    decision = _signed(as_user, "izin-usaha", "satu-pintu")
+    other = Agency.objects.get(code="bapenda-dki")
+    signer = get_signer()
+    from sinergi.documents.actions import publish_certificate
+
+    publish_certificate(other, signer.certificate(other))
+    forged = signer.sign_payload({**qr_claims(decision), "a": other.code}, other)
+    assert payload.parse(forged)[1]["a"] == "bapenda-dki"
+    body = as_user("siti").post("/api/v1/verify/qr", {"payload": forged},
+                                content_type="application/json").json()  # fmt: skip
+    assert body["status"] == "invalid"
+    # The same with the right agency claim but B's key: the key is not A's.
+    forged = signer.sign_payload(qr_claims(decision), other)
+    body = as_user("siti").post("/api/v1/verify/qr", {"payload": forged},
+                                content_type="application/json").json()  # fmt: skip
+    assert body["status"] == "invalid"
+
+
+def test_one_decisions_payload_at_anothers_address_is_not_genuine(as_user: Any) -> None:
+    first = _signed(as_user, "samsat-tahunan", "satu-atap")
+    second = _signed(as_user, "samsat-tahunan", "satu-atap")
+    page = Client().get(f"/verifikasi/{second.pk}?qr={first.qr_payload}")
+    assert "sg-tag--red" in page.content.decode()
+    assert first.number not in page.content.decode()
+
+
+def test_two_signers_racing_keep_one_document(as_user: Any) -> None:
+    from django.core.files.storage import default_storage
+
+    from sinergi.documents.actions import ensure_signed
+
+    decision = decide(as_user, "samsat-tahunan", "satu-atap")
+    stale_a = Decision.objects.select_related("agency").get(pk=decision.pk)
+    stale_b = Decision.objects.select_related("agency").get(pk=decision.pk)
+    won = ensure_signed(stale_a)
+    lost = ensure_signed(stale_b)  # it had not seen the first signature: it signs, then loses
+    assert lost.pdf_sha256 == won.pdf_sha256
+    assert lost.pdf.name == won.pdf.name
+    entries = AuditEntry.objects.filter(action="documents.sign", object_id=str(decision.pk))
+    assert entries.count() == 1
+    stored = default_storage.listdir("decisions")[1]
+    assert sum(name.startswith(str(decision.pk)) for name in stored) == 1
+
+
+def test_the_issuing_official_may_annul_their_own_decision(as_user: Any) -> None:
+    decision = decide(as_user, "izin-usaha", "satu-pintu", KABID)
+    assert decision.issued_by is not None
+    assert decision.issued_by.username == "kabid.perizinan.bdg"
+    response = annul(as_user("kabid.perizinan.bdg"), decision)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "annulled"
+
+
+def test_an_annulled_refusal_stays_annulled_when_an_objection_is_upheld(as_user: Any) -> None:
+    refusal = decide(as_user, "pbg-bandung", "teknis-fungsional", persetujuan="reject")
+    case = Case.objects.get(decisions=refusal)
+    assert annul(as_user("kepala.dpmptsp.bdg"), refusal).status_code == 200
+    objected = as_user("siti").post(
+        f"/api/v1/cases/{case.receipt_number}/objection",
+        {"reasons": "Berkas sudah lengkap."},
+        content_type="application/json",
+    )
+    assert objected.status_code == 201, objected.content
+    decided = as_user("kepala.dpmptsp.bdg").post(
+        f"/api/v1/cases/{case.receipt_number}/objection/decide",
+        {"upheld": True, "reasons": "Berkas ternyata lengkap."}, content_type="application/json",
+    )  # fmt: skip
+    assert decided.status_code == 200, decided.content
+    refusal.refresh_from_db()
+    assert refusal.status == "annulled"
+    public = as_user("siti").get(f"/api/v1/verify/{refusal.pk}").json()
+    assert public["revocation"]["defect"] == "prosedur"

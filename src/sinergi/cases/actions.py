@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from sinergi.accounts.models import User
@@ -224,7 +224,8 @@ def _issue_decisions(
 
 
 # --- Electronic steps ------------------------------------------------------------------------
-_AUTOMATIC_OUTCOME = {
+#: What an automatic (electronic) step of each kind does; also the happy path of each kind.
+AUTOMATIC_OUTCOME = {
     StepKind.VERIFY: engine.Outcome.APPROVE,
     StepKind.DECIDE: engine.Outcome.APPROVE,
     StepKind.ASSESS: engine.Outcome.DONE,
@@ -256,9 +257,10 @@ def _automatic_basis(step: Step, now: datetime) -> dict[str, Any] | None:
         raise Forbidden(f"{result.translated(gettext)} ({result.article})")
     basis = _basis_json(result)
     basis["electronic"] = True
-    basis["signature"] = gettext("Issued electronically under the authority of {title}").format(
-        title=result.signature
-    )
+    with translation.override("id"):  # frozen into the decision, always in Bahasa Indonesia
+        basis["signature"] = gettext("Issued electronically under the authority of {title}").format(
+            title=result.signature
+        )
     return basis
 
 
@@ -282,7 +284,7 @@ def _run_automatic(
             break
         step = definition.step(automatic[0])
         event = engine.Act(
-            step.id, SYSTEM, _AUTOMATIC_OUTCOME[step.kind], "", {}, _automatic_basis(step, now)
+            step.id, SYSTEM, AUTOMATIC_OUTCOME[step.kind], "", {}, _automatic_basis(step, now)
         )
         state, more = engine.advance(definition, state, event, now, calendar)
         effects = (*effects, *more)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from sinergi.accounts.models import User
 from sinergi.cases import actions
 from sinergi.cases.engine import OPEN_STATUSES, CaseStatus, active_steps, from_json
+from sinergi.catalog.definitions import StepKind
 from sinergi.catalog.models import ProcessDefinition
 from sinergi.core.errors import Forbidden
 from sinergi.documents.actions import ensure_signed
@@ -22,9 +23,6 @@ DEMO_APPLICATIONS = (("samsat-tahunan", "elektronik"), ("izin-usaha", "elektroni
 #: Values for required fields the examples leave out.
 DEMO_VALUES = {"kbli": "47111", "npwp": "01.234.567.8-901.000"}
 
-_OUTCOME = {"verify": "approve", "decide": "approve", "assess": "done", "issue": "done",
-            "pay": "paid", "recommend": "recommend", "citizen": "done"}  # fmt: skip
-
 
 def _data(row: ProcessDefinition) -> dict[str, Any]:
     data = dict(row.parsed().example)
@@ -35,7 +33,7 @@ def _data(row: ProcessDefinition) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in {f["name"] for f in row.service.form}}
 
 
-def _act_as_someone(case: Any, step_id: str, agency_code: str, kind: str) -> Any:
+def _act_as_someone(case: Any, step_id: str, agency_code: str, kind: StepKind) -> Any:
     """An official of the step's agency whose position holds the authority acts on it."""
     users = User.objects.filter(
         pk__in=Appointment.objects.filter(position__agency__code=agency_code)
@@ -45,7 +43,10 @@ def _act_as_someone(case: Any, step_id: str, agency_code: str, kind: str) -> Any
     for user in users:
         try:
             return actions.act_on_step(
-                acting_user=user, case=case, step_id=step_id, outcome=_OUTCOME[kind]
+                acting_user=user,
+                case=case,
+                step_id=step_id,
+                outcome=actions.AUTOMATIC_OUTCOME[kind].value,
             )
         except Forbidden:
             continue
@@ -75,7 +76,7 @@ def load_demo_decisions() -> list[Decision]:
                 break
             step_id = active_steps(state)[0]
             step = definition.step(step_id)
-            case = _act_as_someone(case, step_id, step.agency, step.kind.value)
+            case = _act_as_someone(case, step_id, step.agency, step.kind)
         if case.status not in {CaseStatus.APPROVED, CaseStatus.DEEMED_GRANTED}:
             raise RuntimeError(f"demo case {case.receipt_number} ended {case.status}")
         made.append(ensure_signed(Decision.objects.get(case=case)))

@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -19,13 +20,13 @@ from django.utils.translation import gettext
 
 from sinergi.accounts.models import User
 from sinergi.accounts.roles import Role
-from sinergi.audit.log import record
+from sinergi.audit.log import chain_head, record
 from sinergi.cases import engine
 from sinergi.cases.calendar_service import platform_calendar
 from sinergi.cases.models import Case
 from sinergi.cases.windows import window_end
 from sinergi.catalog.definitions import Duration, Unit
-from sinergi.citizens.nik import mask_nik
+from sinergi.citizens.nik import mask_nik, scrub_niks
 from sinergi.core.errors import Conflict, Forbidden
 from sinergi.documents import content, payload, render
 from sinergi.documents.models import Annulment, Decision, DecisionCounter, SigningCertificate
@@ -37,8 +38,11 @@ from sinergi.rules import RuleError
 
 logger = logging.getLogger("sinergi.documents")
 
-#: Application fields never printed on a decision (personal data beyond what it needs).
-_PRIVATE_FIELDS = ("address", "alamat", "nik", "phone", "email", "telepon")
+#: Application fields never printed on a decision (personal data beyond what it needs): by
+#: part of the name, so family_card_number, no_kk, alamat_usaha are all left out.
+_PRIVATE_FIELDS = ("address", "alamat", "nik", "phone", "email", "telepon", "family_card", "kk")
+#: Field types printed on a decision (booleans are answers, not facts of the decision).
+_PRINTED_TYPES = frozenset({"text", "choice", "number", "int", "integer", "date"})
 
 
 def _next_number(agency: Agency, year: int) -> str:
@@ -60,10 +64,10 @@ def _details(case: Case, data: dict[str, Any]) -> dict[str, str]:
     for item in case.service.form:
         name = str(item.get("name", ""))
         value = data.get(name)
-        if any(p in name for p in _PRIVATE_FIELDS) or value in (None, "", False):
+        if any(p in name for p in _PRIVATE_FIELDS) or value is None or value == "":
             continue
-        if item.get("type") in {"text", "choice", "number", "date"}:
-            out[str(item.get("label") or name)] = str(value)
+        if item.get("type", "text") in _PRINTED_TYPES:
+            out[str(item.get("label") or name)] = scrub_niks(str(value))
     return out
 
 
@@ -93,8 +97,12 @@ def issue_for_case(
 ) -> Decision:
     """Record the decision a case reached, in the transaction that reached it. RuleError (and
     the whole transaction rolls back) when an element the law requires is missing."""
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("issue_for_case() must run in the deciding transaction")
+    # The chain's lock first, then the agency's counter row: every writer takes them in this
+    # order (an act's own audit entry comes first), so two decisions never wait on each other.
+    chain_head(connection)
     agency = Agency.objects.select_related("region").get(
         code=_deciding_agency(case, decided.step_id)
     )
@@ -104,7 +112,7 @@ def issue_for_case(
     )  # fmt: skip
     actor_id = actor_id if actor_id is not None else decided.actor
     facts = content.Facts(
-        number=_next_number(agency, now.year),
+        number=_next_number(agency, timezone.localtime(now).year),
         receipt_number=case.receipt_number,
         service_code=case.service.code,
         service_name=case.service.name,
@@ -123,6 +131,7 @@ def issue_for_case(
         objection_until=timezone.localtime(window_end(now, "OBJECTION_WINDOW_WORKING_DAYS")).date(),
         details=_details(case, dict(state.data)),
         supersedes=supersedes.number if supersedes is not None else "",
+        objection_working_days=int(settings.SINERGI["OBJECTION_WINDOW_WORKING_DAYS"]),
     )
     frozen = content.build(facts)
     decision = Decision.objects.create(
@@ -137,7 +146,10 @@ def issue_for_case(
         supersedes=supersedes,
     )
     if supersedes is not None:
-        Decision.objects.filter(pk=supersedes.pk).update(status=Decision.Status.SUPERSEDED)
+        # An annulled decision stays annulled (and says why); only one in force is replaced.
+        Decision.objects.filter(pk=supersedes.pk, status=Decision.Status.VALID).update(
+            status=Decision.Status.SUPERSEDED
+        )
     record(
         actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
         action="documents.issue",

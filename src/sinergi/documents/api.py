@@ -4,24 +4,27 @@ verification of a document id, a QR payload or a PDF file.
 No `from __future__ import annotations` here: django-ninja reads the annotations at import.
 """
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import File, Router, Schema, UploadedFile
 
 from sinergi.api.auth import PUBLIC, SIGNED_IN, caller, signed_in
+from sinergi.api.errors import problem
 from sinergi.cases.access import access_case
 from sinergi.core.errors import NotFound
 from sinergi.documents import actions, verification
-from sinergi.documents.access import access_decision, decision_for_case
+from sinergi.documents.access import access_decision, access_decision_to_annul, decision_for_case
+from sinergi.documents.forms import MAX_PDF_BYTES
 from sinergi.documents.models import Decision, SigningCertificate
+from sinergi.documents.signing import SigningUnavailable
 from sinergi.rules import RuleError, Violation, gettext_noop
 
 router = Router(tags=["documents"])
-
-#: The largest PDF the public verifier reads (a decision is some tens of kilobytes).
-MAX_PDF_BYTES = 5 * 1024 * 1024
+logger = logging.getLogger("sinergi.documents")
 
 
 class DecisionOut(Schema):
@@ -133,7 +136,13 @@ def case_decision(request: HttpRequest, receipt: str) -> dict[str, Any]:
 )
 def decision_pdf(request: HttpRequest, decision_id: str) -> HttpResponse:
     decision = access_decision(caller(request), decision_id)
-    response = HttpResponse(actions.pdf_bytes(decision), content_type="application/pdf")
+    try:
+        data = actions.pdf_bytes(decision)
+    except (SigningUnavailable, FileNotFoundError):
+        logger.exception("decision %s could not be signed or read", decision.number)
+        unavailable = gettext("The signed document is not available yet; try again later.")
+        return problem(request, 503, unavailable)
+    response = HttpResponse(data, content_type="application/pdf")
     filename = decision.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="keputusan-{filename}.pdf"'
     return response
@@ -141,7 +150,7 @@ def decision_pdf(request: HttpRequest, decision_id: str) -> HttpResponse:
 
 @router.post("/decisions/{decision_id}/annul", response=DecisionOut, auth=SIGNED_IN)
 def annul(request: HttpRequest, decision_id: str, payload: AnnulIn) -> dict[str, Any]:
-    decision = access_decision(caller(request), decision_id)
+    decision = access_decision_to_annul(caller(request), decision_id)
     actions.annul_decision(
         acting_user=signed_in(request),
         decision=decision,
@@ -152,7 +161,8 @@ def annul(request: HttpRequest, decision_id: str, payload: AnnulIn) -> dict[str,
         reference=payload.reference,
         discovered_on=payload.discovered_on,
     )
-    return _out(access_decision(caller(request), decision_id))
+    decision.refresh_from_db()
+    return _out(decision)
 
 
 @router.post("/verify/qr", response=VerifyOut, auth=PUBLIC)

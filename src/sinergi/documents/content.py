@@ -72,6 +72,7 @@ class Facts:
     objection_until: date
     details: Mapping[str, str] = field(default_factory=dict)
     supersedes: str = ""
+    objection_working_days: int = 21
 
 
 def _violation(field_name: str, rule: str, template: str, article: str) -> Violation:
@@ -150,6 +151,7 @@ def build(facts: Facts) -> dict[str, Any]:
         "reasons": facts.reasons.strip(),
         "remedies": {
             "objection_until": facts.objection_until.isoformat(),
+            "objection_working_days": facts.objection_working_days,
             "objection_to": basis.get("accountable_title") or facts.agency_name,
             "ptun_days": PTUN_DAYS,
         },

@@ -9,6 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def decision_key(text: str) -> uuid.UUID | None:
+    """A decision's id from the text of an address or a request (None when it is not one)."""
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None
+
+
 class Decision(models.Model):
     """One decision: its content is frozen at issue; the signed PDF is made from it after
     the deciding transaction commits (or on first download)."""
@@ -40,7 +48,7 @@ class Decision(models.Model):
     # The signed document, once made.
     qr_payload = models.TextField(blank=True)
     pdf = models.FileField(upload_to="decisions/%Y/%m/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     key_id = models.CharField(max_length=16, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
 

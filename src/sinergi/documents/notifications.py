@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core import mail
 from django.utils.translation import gettext as _
 
@@ -20,13 +21,14 @@ def notify_annulled(decision_id: str) -> None:
     annulment = decision.annulment
     body = _(
         "Decision {number} on your application {receipt} was annulled for a defect of "
-        "{defect}: {reasons} ({legal_basis}). You may object within 21 working days."
+        "{defect}: {reasons} ({legal_basis}). You may object within {days} working days."
     ).format(
         number=decision.number,
         receipt=decision.content["receipt_number"],
         defect=annulment.defect,
         reasons=annulment.reasons,
         legal_basis=annulment.legal_basis,
+        days=settings.SINERGI["OBJECTION_WINDOW_WORKING_DAYS"],
     )
     try:
         mail.mailers.default.send_messages(

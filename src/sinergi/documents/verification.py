@@ -19,7 +19,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from sinergi.documents import keys, payload
 from sinergi.documents.content import public_summary
-from sinergi.documents.models import Decision, SigningCertificate
+from sinergi.documents.models import Decision, SigningCertificate, decision_key
 from sinergi.rules import gettext_noop
 
 VALID: Final = "valid"
@@ -74,13 +74,10 @@ def status_of(decision: Decision | None) -> Answer:
 
 
 def by_id(decision_id: str) -> Answer:
-    import uuid
-
-    try:
-        key = uuid.UUID(str(decision_id))
-    except ValueError:
+    key = decision_key(decision_id)
+    if key is None:
         return status_of(None)
-    return status_of(Decision.objects.select_related("annulment").filter(pk=key).first())
+    return status_of(Decision.objects.select_related("annulment", "agency").filter(pk=key).first())
 
 
 def published_keys() -> tuple[dict[str, ec.EllipticCurvePublicKey], dict[str, str]]:
@@ -103,7 +100,12 @@ def verify_qr(text: str) -> Answer:
     if not check.valid:
         return Answer(INVALID, check.reason)
     answer = by_id(check.claims["i"])
-    if answer.decision is not None and answer.decision.content_digest != check.claims["h"]:
+    decision = answer.decision
+    if decision is not None and (
+        decision.content_digest != check.claims["h"]
+        or decision.agency.code != check.claims["a"]
+        or (decision.qr_payload and decision.qr_payload != payload.extract(text))
+    ):  # signed by a real key, but not the payload this decision was issued with
         return Answer(INVALID, payload.BAD_SIGNATURE)
     return answer
 
