@@ -54,6 +54,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Final
 
 from sinergi.catalog.definitions import Channel, Definition, Step, StepKind
 from sinergi.catalog.validation import topological_order
@@ -75,14 +76,23 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 # The conventional prefixes (bpmn.io writes the same); ``xsi:type="bpmn:tFormalExpression"``
 # on a condition needs the ``bpmn`` prefix.
-for _prefix, _uri in (
+PREFIXES: Final = (
     ("bpmn", BPMN_NS),
     ("bpmndi", BPMNDI_NS),
     ("dc", DC_NS),
     ("di", DI_NS),
     ("xsi", XSI_NS),
-):
-    ET.register_namespace(_prefix, _uri)
+)
+
+
+def _register_prefixes() -> None:
+    """ElementTree's prefix registry is global: PDF libraries register ``dc`` for Dublin Core
+    (XMP metadata), which would make ours ``ns3``; so ours are registered before each write."""
+    for prefix, uri in PREFIXES:
+        ET.register_namespace(prefix, uri)
+
+
+_register_prefixes()
 
 APPLICANT = "Pemohon"
 APPLICATION_MESSAGE = "Permohonan diajukan"
@@ -762,4 +772,5 @@ def to_bpmn(definition: Definition) -> str:
         _process_xml(root, model, pool)
     _diagram_xml(root, model, collaboration_id, layout)
     ET.indent(root, space="  ")
+    _register_prefixes()
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
