@@ -44,3 +44,20 @@ def bearer(db: None) -> Any:
         return {"Authorization": f"Bearer {raw}"}
 
     return make
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reaches the database through a fixture (``as_user``, ``bearer``, ``db``)
+    carries the ``django_db`` mark too, so the PostgreSQL run (``-m django_db``) selects it."""
+    database = {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+    for item in items:
+        if database & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker(
+            "django_db"
+        ):
+            item.add_marker(pytest.mark.django_db)
