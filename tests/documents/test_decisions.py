@@ -356,20 +356,28 @@ def test_an_annulled_decision_verifies_as_revoked_and_says_why(
     assert annul(as_user("kepala.dpmptsp.bdg"), decision).status_code == 409
 
 
+def object_and_uphold(as_user: Any, case: Case) -> None:
+    """Siti objects to the refusal within its window; the Kepala DPMPTSP upholds it."""
+    filed = as_user("siti").post(
+        f"/api/v1/cases/{case.receipt_number}/objection",
+        {"reasons": "Berkas sudah lengkap."},
+        content_type="application/json",
+    )
+    assert filed.status_code == 201, filed.content
+    decided = as_user("kepala.dpmptsp.bdg").post(
+        f"/api/v1/cases/{case.receipt_number}/objection/decide",
+        {"upheld": True, "reasons": "Berkas ternyata lengkap."},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200, decided.content
+
+
 def test_an_upheld_objection_replaces_the_refusal(as_user: Any) -> None:
     # Siti applies herself (a counter intake, no front desk), and the permit is refused.
     refusal = decide(as_user, "pbg-bandung", "teknis-fungsional", persetujuan="reject")
     case = Case.objects.get(decisions=refusal)
     citizen = "siti"
-    filed = as_user(citizen).post(f"/api/v1/cases/{case.receipt_number}/objection",
-                                  {"reasons": "Berkas sudah lengkap."},
-                                  content_type="application/json")  # fmt: skip
-    assert filed.status_code == 201, filed.content
-    decided = as_user("kepala.dpmptsp.bdg").post(
-        f"/api/v1/cases/{case.receipt_number}/objection/decide",
-        {"upheld": True, "reasons": "Berkas ternyata lengkap."}, content_type="application/json",
-    )  # fmt: skip
-    assert decided.status_code == 200, decided.content
+    object_and_uphold(as_user, case)
     refusal.refresh_from_db()
     new = Decision.objects.get(supersedes=refusal)
     assert refusal.status == "superseded"
@@ -510,17 +518,7 @@ def test_an_annulled_refusal_stays_annulled_when_an_objection_is_upheld(as_user:
     refusal = decide(as_user, "pbg-bandung", "teknis-fungsional", persetujuan="reject")
     case = Case.objects.get(decisions=refusal)
     assert annul(as_user("kepala.dpmptsp.bdg"), refusal).status_code == 200
-    objected = as_user("siti").post(
-        f"/api/v1/cases/{case.receipt_number}/objection",
-        {"reasons": "Berkas sudah lengkap."},
-        content_type="application/json",
-    )
-    assert objected.status_code == 201, objected.content
-    decided = as_user("kepala.dpmptsp.bdg").post(
-        f"/api/v1/cases/{case.receipt_number}/objection/decide",
-        {"upheld": True, "reasons": "Berkas ternyata lengkap."}, content_type="application/json",
-    )  # fmt: skip
-    assert decided.status_code == 200, decided.content
+    object_and_uphold(as_user, case)
     refusal.refresh_from_db()
     assert refusal.status == "annulled"
     public = as_user("siti").get(f"/api/v1/verify/{refusal.pk}").json()

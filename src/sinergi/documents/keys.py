@@ -73,6 +73,22 @@ def _name(common: str, organisation: str) -> x509.Name:
     )
 
 
+def _key_usage(*, certifies: bool) -> x509.KeyUsage:
+    """A CA signs certificates and revocation lists; an agency's key signs documents
+    (digital signature and non-repudiation, "content commitment")."""
+    return x509.KeyUsage(
+        digital_signature=not certifies,
+        content_commitment=not certifies,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=certifies,
+        crl_sign=certifies,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
 def _load(stem: Path) -> KeyPair | None:
     key_path, cert_path = stem.with_suffix(".key.pem"), stem.with_suffix(".cert.pem")
     if not (key_path.exists() and cert_path.exists()):
@@ -119,17 +135,7 @@ def certificate_authority() -> KeyPair:
         .not_valid_after(now + timedelta(days=365 * CA_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage(certifies=True),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
@@ -157,17 +163,7 @@ def agency_key(code: str, *, common_name: str, organisation: str, create: bool) 
         .not_valid_after(now + timedelta(days=365 * AGENCY_YEARS))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage(certifies=False),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
