@@ -78,13 +78,6 @@ def _deciding_agency(case: Case, step_id: str | None) -> str:
     return definition.decider or definition.steps[-1].agency
 
 
-def _official_name(user_id: int | None) -> str:
-    if not user_id:
-        return ""
-    user = User.objects.filter(pk=user_id).first()
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
-
-
 def issue_for_case(
     case: Case,
     state: engine.CaseState,
@@ -111,6 +104,8 @@ def issue_for_case(
         dict(step_state.basis) if step_state is not None and step_state.basis else None
     )  # fmt: skip
     actor_id = actor_id if actor_id is not None else decided.actor
+    # One read of the official: their name goes on the decision, and they are its actor.
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     facts = content.Facts(
         number=_next_number(agency, timezone.localtime(now).year),
         receipt_number=case.receipt_number,
@@ -125,7 +120,7 @@ def issue_for_case(
         subject_name=case.citizen.full_name,
         subject_nik_masked=mask_nik(case.citizen.nik),
         authority=authority,
-        official_name=_official_name(actor_id or None),
+        official_name=(actor.get_full_name() or actor.get_username()) if actor else "",
         service_legal_bases=list(case.service.legal_basis),
         reasons=decided.reasons or (step_state.reasons if step_state is not None else ""),
         objection_until=timezone.localtime(window_end(now, "OBJECTION_WINDOW_WORKING_DAYS")).date(),
@@ -140,7 +135,7 @@ def issue_for_case(
         agency=agency,
         outcome=facts.outcome.value,
         issued_at=now,
-        issued_by_id=actor_id or None,
+        issued_by=actor,
         content=frozen,
         content_digest=content_digest(frozen),
         supersedes=supersedes,
@@ -151,7 +146,7 @@ def issue_for_case(
             status=Decision.Status.SUPERSEDED
         )
     record(
-        actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
+        actor=actor,
         action="documents.issue",
         obj=decision,
         agency_code=agency.code,
