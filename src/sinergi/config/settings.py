@@ -13,6 +13,7 @@ from typing import Any
 import dj_database_url
 from django.utils.csp import CSP  # type: ignore[import-untyped,unused-ignore]
 
+from sinergi.config import scaleout
 from sinergi.config.env import env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -104,7 +105,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     if _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": _db}
+DATABASES = {"default": _db, **scaleout.replica_databases(_db)}
+# Reads go to a replica only where a view asks for it (sinergi.core.routers.replica_reads).
+DATABASE_ROUTERS = ["sinergi.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, lockout -------------------------------------------------------------
@@ -165,7 +168,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from it (and finders)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": scaleout.media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -201,12 +204,10 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sinergi <noreply@sinergi.localhost>")
 
 # --- Background tasks -----------------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
-}
+TASKS = {"default": {"BACKEND": scaleout.tasks_backend(), "QUEUES": ["default"]}}
+if TASKS["default"]["BACKEND"] == scaleout.RQ_BACKEND:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = scaleout.rq_queues()
 
 # --- Logging: one JSON object per line, with the request id, NIKs scrubbed --------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

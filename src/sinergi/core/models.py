@@ -1,4 +1,5 @@
-"""Platform records that belong to no domain: idempotency keys of API requests."""
+"""Platform records that belong to no domain: idempotency keys of API requests, and the
+leases that let one of many workers run each periodic job."""
 
 from __future__ import annotations
 
@@ -25,3 +26,15 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.key}"
+
+
+class PeriodicLease(models.Model):
+    """When a periodic job last ran, shared by every worker: with several workers on several
+    machines, each job still runs once per period (the first to move ``last_run_at`` wins)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_run_at}"

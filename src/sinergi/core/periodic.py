@@ -1,4 +1,9 @@
-"""Periodic jobs run by ``sinergi worker`` (the SLA sweep and others register here)."""
+"""Periodic jobs run by ``sinergi worker`` (the SLA sweep and others register here).
+
+Any number of workers may run, on any number of machines: before running a job a worker
+claims its period in the database (``claim``), so each job runs once per period in the whole
+installation, and a worker killed mid-job leaves the next period to whichever worker comes.
+"""
 
 from __future__ import annotations
 
@@ -27,3 +32,30 @@ def register(name: str, every: timedelta) -> Callable[[Callable[[], object]], Ca
         return func
 
     return decorator
+
+
+def claim(job: PeriodicJob, now: datetime, worker: str) -> bool:
+    """Whether this worker runs ``job`` now: true for exactly one worker per period.
+
+    One conditional UPDATE decides; on PostgreSQL a concurrent claimer waits on the row lock
+    and then sees the moved ``last_run_at``, on SQLite writers are serialised.
+    """
+    from django.db import IntegrityError, transaction
+    from django.db.models import Q
+
+    from sinergi.core.models import PeriodicLease
+
+    if not job.due(now):
+        return False
+    try:
+        with transaction.atomic():
+            PeriodicLease.objects.get_or_create(name=job.name)
+    except IntegrityError:  # another worker created it first
+        pass
+    won = (
+        PeriodicLease.objects.filter(name=job.name)
+        .filter(Q(last_run_at__isnull=True) | Q(last_run_at__lte=now - job.every))
+        .update(last_run_at=now, worker=worker[:200])
+    )
+    job.last_run = now  # either way, this worker need not ask again this period
+    return won == 1

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from sinergi.cases.calendar_service import platform_calendar
+from sinergi.core.routers import replica_reads
 from sinergi.voice.models import Complaint, Disposition
 
 
@@ -65,6 +66,7 @@ def _on_time(done: datetime | None, due: datetime | None) -> bool:
     return done is not None and due is not None and done <= due
 
 
+@replica_reads  # public figures: a replica's few seconds of lag do not matter
 def complaint_statistics(
     *, agency: str | None = None, region: str | None = None
 ) -> dict[str, object]:

@@ -1,4 +1,9 @@
-"""``sinergi worker``: runs queued tasks and the periodic jobs in one loop, healthchecks-style."""
+"""``sinergi worker``: runs queued tasks and the periodic jobs in one loop, healthchecks-style.
+
+Run as many as the load needs, on any machines: tasks are claimed one worker each (a row
+lock in the database backend, a Redis list pop with RQ) and each periodic job runs once per
+period across all of them (``sinergi.core.periodic.claim``).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,64 @@ import os
 import socket
 import time
 from argparse import ArgumentParser
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 
-from sinergi.core.periodic import JOBS
+from sinergi.config.scaleout import RQ_BACKEND
+from sinergi.core.periodic import JOBS, claim
 
 logger = logging.getLogger("sinergi.worker")
+
+
+class _Stop:
+    running = True
+
+
+def _database_runner(worker_id: str) -> tuple[Callable[[], object], Any]:
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    worker.configure_signals()
+    return worker.run, worker
+
+
+def _redis_runner(worker_id: str) -> tuple[Callable[[], object], Any]:
+    import signal
+
+    import django_rq
+    from django_tasks_rq.backend import Job
+
+    state = _Stop()
+
+    def stop(*_: object) -> None:
+        state.running = False
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    def run() -> None:
+        # A burst drains what is queued and returns, so the periodic jobs get their turn.
+        rq_worker = django_rq.get_worker(
+            "default", job_class=Job, name=f"{worker_id}-{time.time_ns()}"
+        )
+        rq_worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
+        signal.signal(signal.SIGINT, stop)  # RQ installs its own handlers while working
+        signal.signal(signal.SIGTERM, stop)
+
+    return run, state
 
 
 class Command(BaseCommand):
@@ -26,28 +80,23 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="One pass, then exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = Worker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=f"{socket.gethostname()}-{os.getpid()}",
-            excluded_queue_names=[],
+        worker_id = f"{socket.gethostname()}-{os.getpid()}"
+        redis = settings.TASKS["default"]["BACKEND"] == RQ_BACKEND
+        run_tasks, state = (_redis_runner if redis else _database_runner)(worker_id)
+        logger.info(
+            "worker started",
+            extra={"jobs": ",".join(j.name for j in JOBS), "queue": "redis" if redis else "db"},
         )
-        worker.configure_signals()
-        logger.info("worker started", extra={"jobs": ",".join(j.name for j in JOBS)})
-        while worker.running:
-            worker.run()
+        while state.running:
+            run_tasks()
             now = timezone.now()
             for job in JOBS:
-                if job.due(now):
-                    try:
-                        job.run()
-                    except Exception:
-                        logger.exception("periodic job failed", extra={"job": job.name})
-                    job.last_run = now
+                if not claim(job, now, worker_id):
+                    continue
+                try:
+                    job.run()
+                except Exception:
+                    logger.exception("periodic job failed", extra={"job": job.name})
             if options["once"]:
                 break
             time.sleep(options["interval"])
