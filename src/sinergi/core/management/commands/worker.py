@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from sinergi.core.jobs import requeue_abandoned_tasks
 from sinergi.core.periodic import JOBS
 
 logger = logging.getLogger("sinergi.worker")
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         worker.configure_signals()
+        # Tasks a killed worker left RUNNING on this host run again before anything else.
+        requeue_abandoned_tasks()
         logger.info("worker started", extra={"jobs": ",".join(j.name for j in JOBS)})
         while worker.running:
             worker.run()
