@@ -28,6 +28,10 @@ def prune_task_results() -> None:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether another process with this id runs here. The worker calls the requeue between
+    tasks, so a task still RUNNING under its own id was cut off (by a database outage)."""
+    if pid == os.getpid():
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

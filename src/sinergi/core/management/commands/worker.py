@@ -10,6 +10,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -38,11 +39,28 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         worker.configure_signals()
-        # Tasks a killed worker left RUNNING on this host run again before anything else.
-        requeue_abandoned_tasks()
         logger.info("worker started", extra={"jobs": ",".join(j.name for j in JOBS)})
+        requeued, outage = False, 0
         while worker.running:
-            worker.run()
+            try:
+                if not requeued:
+                    # Tasks a killed worker left RUNNING on this host run again first.
+                    requeue_abandoned_tasks()
+                    requeued = True
+                worker.run()
+            except DatabaseError:
+                # The database restarting or unreachable must not stop the worker (nor, under
+                # `sinergi serve`, the platform): wait, reconnect, carry on where it was.
+                if options["once"]:
+                    raise
+                outage += 1
+                pause = min(30.0, 2.0 ** min(outage, 5) / 2)
+                logger.warning("database unavailable", extra={"retry_in_s": pause}, exc_info=True)
+                connections.close_all()
+                self._sleep(worker, pause)
+                requeued = False  # a task the outage cut off is RUNNING under our own id
+                continue
+            outage = 0
             now = timezone.now()
             for job in JOBS:
                 if job.due(now):
@@ -55,3 +73,10 @@ class Command(BaseCommand):
                 break
             time.sleep(options["interval"])
         logger.info("worker stopped")
+
+    @staticmethod
+    def _sleep(worker: Worker, seconds: float) -> None:
+        """Sleep, but wake for a stop signal."""
+        until = time.monotonic() + seconds
+        while worker.running and time.monotonic() < until:
+            time.sleep(0.1)
