@@ -432,8 +432,8 @@ def test_kill_9_under_load_loses_nothing_and_applies_nothing_twice(platform: Pla
         finally:
             killed.set()
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    threads.append(threading.Thread(target=killer))
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
+    threads.append(threading.Thread(target=killer, daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:
