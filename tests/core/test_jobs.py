@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sinergi.core.jobs import prune_task_results
+from sinergi.core.jobs import TASK_LEASE, prune_task_results, requeue_abandoned_tasks
 from sinergi.core.periodic import JOBS, PeriodicJob
 
 
@@ -14,6 +14,7 @@ def test_the_sla_sweep_and_the_pruning_are_registered() -> None:
     names = {job.name: job.every for job in JOBS}
     assert names["sla-sweep"] == timedelta(minutes=1)
     assert names["prune-task-results"] == timedelta(days=1)
+    assert names["requeue-abandoned-tasks"] == timedelta(minutes=1)
 
 
 def test_a_job_is_due_once_per_period() -> None:
@@ -28,3 +29,37 @@ def test_a_job_is_due_once_per_period() -> None:
 @pytest.mark.django_db
 def test_pruning_runs_without_error() -> None:
     prune_task_results()
+
+
+@pytest.mark.django_db
+def test_a_task_left_running_by_a_dead_worker_is_queued_again() -> None:
+    """Dead here (pid gone) or running past the lease: READY again. A live worker's task, or
+    another host's within the lease, stays RUNNING."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from sinergi.cases.tasks import sweep_sla
+
+    now = timezone.now()
+    rows = {}
+    for name, worker, started in [
+        ("dead", "web1-101", now),
+        ("alive", "web1-102", now),
+        ("other-host", "web2-101", now),
+        ("expired", "web2-103", now - TASK_LEASE - timedelta(seconds=1)),
+    ]:
+        result = sweep_sla.enqueue()
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status="RUNNING", started_at=started, worker_ids=["web1-99", worker]
+        )
+        rows[name] = result.id
+    count = requeue_abandoned_tasks(now=now, host="web1", alive=lambda pid: pid == 102)
+    assert count == 2
+    status = {n: DBTaskResult.objects.get(pk=pk).status for n, pk in rows.items()}
+    assert status == {
+        "dead": "READY",
+        "alive": "RUNNING",
+        "other-host": "RUNNING",
+        "expired": "READY",
+    }
+    assert requeue_abandoned_tasks(now=now, host="web1", alive=lambda pid: pid == 102) == 0

@@ -165,6 +165,28 @@ def test_signing_twice_keeps_the_first_document(as_user: Any) -> None:
     )
 
 
+def test_the_signing_task_is_queued_with_the_decision_and_runs_twice_harmlessly(
+    as_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Queued in the decision's own transaction (no after-commit callback a crash could lose);
+    run again after a worker died mid-task, it keeps the first signature."""
+    from django_tasks_db.models import DBTaskResult
+
+    from sinergi.documents.tasks import sign_decision
+
+    with django_capture_on_commit_callbacks(execute=False):
+        decision = decide(as_user, "samsat-tahunan", "satu-atap")
+    queued = DBTaskResult.objects.filter(
+        task_path="sinergi.documents.tasks.sign_decision", status="READY"
+    )
+    assert [row.args_kwargs["args"] for row in queued] == [[str(decision.pk)]]
+    first = sign_decision.call(str(decision.pk))
+    assert sign_decision.call(str(decision.pk)) == first
+    assert (
+        AuditEntry.objects.filter(action="documents.sign", object_id=str(decision.pk)).count() == 1
+    )
+
+
 def test_a_pdf_changed_after_signing_is_rejected(as_user: Any) -> None:
     decision = decide(as_user, "izin-usaha", "satu-pintu")
     data = pdf_of(as_user("auditor"), decision)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable[[], object])
 
 
 @dataclass
@@ -26,8 +29,8 @@ class PeriodicJob:
 JOBS: list[PeriodicJob] = []
 
 
-def register(name: str, every: timedelta) -> Callable[[Callable[[], object]], Callable[[], object]]:
-    def decorator(func: Callable[[], object]) -> Callable[[], object]:
+def register(name: str, every: timedelta) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
         JOBS.append(PeriodicJob(name=name, every=every, run=func))
         return func
 

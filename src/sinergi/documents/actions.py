@@ -159,15 +159,27 @@ def issue_for_case(
             "supersedes": facts.supersedes,
         },
     )
-    transaction.on_commit(lambda: _enqueue_signing(str(decision.pk)))
+    if _queue_in_database():
+        # Queued in the decision's own transaction: a crash right after the commit cannot
+        # leave a decision that nobody will sign.
+        _enqueue_signing(str(decision.pk))
+    else:
+        transaction.on_commit(lambda: _enqueue_signing(str(decision.pk)))
     return decision
+
+
+def _queue_in_database() -> bool:
+    from django.tasks import task_backends
+
+    return type(task_backends["default"]).__module__.startswith("django_tasks_db")
 
 
 def _enqueue_signing(decision_id: str) -> None:
     from sinergi.documents.tasks import sign_decision
 
     try:
-        sign_decision.enqueue(decision_id)
+        with transaction.atomic():  # a failed insert rolls back alone, not the decision
+            sign_decision.enqueue(decision_id)
     except Exception:  # the download signs on demand if the queue is not there
         logger.exception("could not enqueue signing of decision %s", decision_id)
 

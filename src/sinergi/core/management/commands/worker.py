@@ -17,9 +17,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from sinergi.config.scaleout import RQ_BACKEND
+from sinergi.core.jobs import requeue_abandoned_tasks
 from sinergi.core.periodic import JOBS, claim
 
 logger = logging.getLogger("sinergi.worker")
@@ -87,13 +89,32 @@ class Command(BaseCommand):
             "worker started",
             extra={"jobs": ",".join(j.name for j in JOBS), "queue": "redis" if redis else "db"},
         )
+        requeued, outage = redis, 0  # Redis requeues a dead worker's jobs itself
         while state.running:
-            run_tasks()
+            try:
+                if not requeued:
+                    # Tasks a killed worker left RUNNING on this host run again first.
+                    requeue_abandoned_tasks()
+                    requeued = True
+                run_tasks()
+            except DatabaseError:
+                # The database restarting or unreachable must not stop the worker (nor, under
+                # `sinergi serve`, the platform): wait, reconnect, carry on where it was.
+                if options["once"]:
+                    raise
+                outage += 1
+                pause = min(30.0, 2.0 ** min(outage, 5) / 2)
+                logger.warning("database unavailable", extra={"retry_in_s": pause}, exc_info=True)
+                connections.close_all()
+                self._sleep(state, pause)
+                requeued = redis  # a task the outage cut off is RUNNING under our own id
+                continue
+            outage = 0
             now = timezone.now()
             for job in JOBS:
-                if not claim(job, now, worker_id):
-                    continue
                 try:
+                    if not claim(job, now, worker_id):
+                        continue
                     job.run()
                 except Exception:
                     logger.exception("periodic job failed", extra={"job": job.name})
@@ -101,3 +122,10 @@ class Command(BaseCommand):
                 break
             time.sleep(options["interval"])
         logger.info("worker stopped")
+
+    @staticmethod
+    def _sleep(state: Any, seconds: float) -> None:
+        """Sleep, but wake for a stop signal."""
+        until = time.monotonic() + seconds
+        while state.running and time.monotonic() < until:
+            time.sleep(0.1)
