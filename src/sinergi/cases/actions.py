@@ -31,7 +31,7 @@ from sinergi.catalog.models import ProcessDefinition, Service
 from sinergi.citizens.models import Citizen
 from sinergi.core.errors import Conflict, Forbidden, NotFound
 from sinergi.documents.actions import issue_for_case
-from sinergi.registry.access import agency_ids_of
+from sinergi.registry.access import works_in
 from sinergi.registry.authority import Basis, Official, Scope, Tenure, resolve_authority
 from sinergi.registry.models import Agency, Position, ServicePoint, ServicePointStaff
 from sinergi.registry.resolve import authority_of, grants_for
@@ -409,8 +409,7 @@ def _step_for_official(acting_user: User, case: Case, step_id: str) -> engine.St
         step = definition.step(step_id)
     except KeyError:
         raise NotFound(step_id) from None
-    agency = Agency.objects.filter(code=step.agency).values_list("id", flat=True).first()
-    if agency is None or agency not in agency_ids_of(acting_user):
+    if not works_in(acting_user, step.agency):
         raise Forbidden(gettext("This step belongs to another agency."))
     return engine.from_json(case.state).steps[step_id]
 
