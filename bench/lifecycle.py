@@ -69,6 +69,7 @@ import json
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,10 +231,11 @@ def virtual_citizens(count: int) -> list[str]:
         )
         citizens = []
         today = __import__("datetime").date.today()
-        for i, n in enumerate(names):
-            if users[n] in with_citizen:
-                continue
-            nik = nik_of(i)
+        wanted = [n for n in names if users[n] not in with_citizen]
+        # NIKs a prepared database already holds (e.g. its generated citizens) are skipped
+        free = free_niks(len(wanted))
+        for i, n in enumerate(wanted):
+            nik = next(free)
             info = parse_nik(nik, kecamatan_exists=lambda code: True, today=today)
             citizens.append(
                 Citizen(
@@ -259,6 +261,21 @@ def virtual_citizens(count: int) -> list[str]:
             )
         ApiToken.objects.bulk_create(rows, batch_size=500)
     return raws
+
+
+def free_niks(count: int) -> Iterator[str]:
+    """``count`` synthetic NIKs no citizen holds yet, in ``nik_of`` order."""
+    from sinergi.citizens.models import Citizen
+
+    j, given = 0, 0
+    while given < count:
+        batch = [nik_of(k) for k in range(j, j + 5000)]
+        j += len(batch)
+        taken = set(Citizen.objects.filter(nik__in=batch).values_list("nik", flat=True))
+        for nik in batch:
+            if nik not in taken and given < count:
+                given += 1
+                yield nik
 
 
 def burst_users(count: int) -> None:
