@@ -34,3 +34,29 @@ def test_unknown_user_is_a_clear_error() -> None:
     with pytest.raises(CommandError, match="No active user 'nobody'"):
         call_command("tokens", "issue", "nobody", "--name", "x")
     assert not ApiToken.objects.filter(name="x").exists()
+
+
+def test_last_use_is_written_at_most_once_a_minute(client: Client) -> None:
+    """A read through a token does not write on every request, but its last use is kept."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    out = StringIO()
+    call_command("tokens", "issue", "jasaraharja", "--name", "sistem-kasir", stdout=out)
+    raw = out.getvalue().strip()
+    token = ApiToken.objects.get(name="sistem-kasir")
+    assert token.last_used_at is None
+    assert ApiToken.authenticate(raw) is not None
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert ApiToken.authenticate(raw) is not None
+    assert not [q for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
+    assert ApiToken.authenticate(raw) is not None
+    touched = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert touched is not None
+    assert touched >= first

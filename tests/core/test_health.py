@@ -12,6 +12,18 @@ def test_healthz_reports_a_reachable_database(client: Client) -> None:
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+def test_livez_answers_without_touching_the_database(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert len(queries) == 0
+    assert client.post("/livez").status_code == 405
+
+
 def test_readyz_reports_no_pending_migrations(client: Client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200

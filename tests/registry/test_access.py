@@ -116,3 +116,24 @@ def test_admin_grant_page_is_404_for_officials_of_the_holder_agency_too(as_user:
     page = f"/admin/registry/authoritygrant/{grant_id}/change/"
     assert as_user("bapenda.dki").get(page).status_code == 404
     assert as_user("admin").get(page).status_code == 200
+
+
+def test_works_in_answers_for_the_officials_own_agency_only_while_appointed() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sinergi.accounts.models import User
+    from sinergi.registry.access import works_in
+    from sinergi.registry.models import Appointment
+
+    polda = User.objects.get(username="polda.metro")
+    assert works_in(polda, "polda-metro-jaya")
+    assert not works_in(polda, "bapenda-dki")
+    assert not works_in(polda, "no-such-agency")
+    assert not works_in(User.objects.get(username="siti"), "polda-metro-jaya")
+    Appointment.objects.filter(user=polda).update(valid_to=timezone.now() - timedelta(days=1))
+    assert not works_in(polda, "polda-metro-jaya")
+    User.objects.filter(pk=polda.pk).update(is_active=False)
+    Appointment.objects.filter(user=polda).update(valid_to=None)
+    assert not works_in(User.objects.get(pk=polda.pk), "polda-metro-jaya")

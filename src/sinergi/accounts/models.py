@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -31,6 +32,11 @@ class User(AbstractUser):
     @property
     def works_in_agency(self) -> bool:
         return self.is_active and self.role in AGENCY_ROLES
+
+
+# ``last_used_at`` is written at most once a minute per token: a write on every request would
+# take the database's write lock for a read (one writer at a time on SQLite).
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def _hash_token(raw: str) -> str:
@@ -77,5 +83,6 @@ class ApiToken(models.Model):
         now = timezone.now()
         if token.expires_at is not None and token.expires_at <= now:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user

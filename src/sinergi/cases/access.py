@@ -43,10 +43,12 @@ def visible_cases(caller: User | AnonymousUser) -> QuerySet[Case]:
 
 
 def access_case(caller: User | AnonymousUser, receipt_number: str) -> Case:
-    case = visible_cases(caller).filter(receipt_number=receipt_number).first()
-    if case is None:
+    # No ``first()``: its ORDER BY id over the DISTINCT join can lead the planner to walk the
+    # primary key of a large table instead of the receipt number's unique index.
+    found = list(visible_cases(caller).filter(receipt_number=receipt_number).order_by()[:1])
+    if not found:
         raise NotFound(receipt_number)
-    return case
+    return found[0]
 
 
 def access_case_by_pin(receipt_number: str, pin: str) -> Case:

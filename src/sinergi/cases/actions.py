@@ -31,7 +31,7 @@ from sinergi.catalog.models import ProcessDefinition, Service
 from sinergi.citizens.models import Citizen
 from sinergi.core.errors import Conflict, Forbidden, NotFound
 from sinergi.documents.actions import issue_for_case
-from sinergi.registry.access import agency_ids_of
+from sinergi.registry.access import works_in
 from sinergi.registry.authority import Basis, Official, Scope, Tenure, resolve_authority
 from sinergi.registry.models import Agency, Position, ServicePoint, ServicePointStaff
 from sinergi.registry.resolve import authority_of, grants_for
@@ -182,6 +182,7 @@ def _persist(
     """Write the new state if nobody else did first; else Conflict, and nothing changes."""
     definition = case.definition.parsed()
     agencies = {s.id: s.agency for s in definition.steps}
+    agency_ids = _agency_ids(agencies.values())  # reference data: read before taking the lock
     with transaction.atomic():
         updated = Case.objects.filter(pk=case.pk, version=old.version).update(
             state=engine.to_json(new),
@@ -192,7 +193,6 @@ def _persist(
         )
         if updated != 1:
             raise Conflict(gettext("Someone else acted on this case first; reload it."))
-        agency_ids = _agency_ids(agencies.values())
         _sync_steps(case, old, new, agency_ids, agencies)
         _events(case, effects, now, actor, agency_ids)
         record(
@@ -359,13 +359,16 @@ def submit_case(
     state, effects = engine.initial_state(definition, clean, now, platform_calendar())
     state, effects = _run_automatic(definition, state, effects, now)
     pin = new_pin()
+    # Hashed before the transaction: on SQLite an IMMEDIATE transaction holds the database's
+    # one write lock from BEGIN, and Argon2id takes tens of milliseconds.
+    pin_hash = make_password(pin)
     agencies = {s.id: s.agency for s in definition.steps}
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 case = Case.objects.create(
                     receipt_number=new_receipt(now.year),
-                    pin_hash=make_password(pin),
+                    pin_hash=pin_hash,
                     service=service,
                     definition=row,
                     citizen=who,
@@ -409,8 +412,7 @@ def _step_for_official(acting_user: User, case: Case, step_id: str) -> engine.St
         step = definition.step(step_id)
     except KeyError:
         raise NotFound(step_id) from None
-    agency = Agency.objects.filter(code=step.agency).values_list("id", flat=True).first()
-    if agency is None or agency not in agency_ids_of(acting_user):
+    if not works_in(acting_user, step.agency):
         raise Forbidden(gettext("This step belongs to another agency."))
     return engine.from_json(case.state).steps[step_id]
 

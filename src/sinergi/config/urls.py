@@ -10,6 +10,7 @@ from sinergi.core import health
 from sinergi.core.admin_site import site as admin_site
 
 urlpatterns = [
+    path("livez", health.livez, name="livez"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("coordination/", include("sinergi.coordination.urls")),

@@ -21,6 +21,13 @@ def _database_ok() -> bool:
 
 @never_cache
 @require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """The process answers: the whole middleware stack, no database (a baseline for load tests)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Alive: the process answers and the database is reachable."""
     if _database_ok():

@@ -38,6 +38,20 @@ def agency_ids_of(caller: Caller, at: datetime | None = None) -> set[int]:
     )
 
 
+def works_in(caller: Caller, agency_code: str, at: datetime | None = None) -> bool:
+    """Whether the caller holds a position in the agency ``agency_code`` now: one query, where
+    ``agency_ids_of`` and a lookup of the agency's id took two."""
+    user = _user(caller)
+    if user is None:
+        return False
+    at = at or timezone.now()
+    return (
+        Appointment.objects.active_at(at)
+        .filter(user=user, position__agency__code=agency_code)
+        .exists()
+    )
+
+
 def visible_officials(caller: Caller) -> QuerySet[User]:
     user = _user(caller)
     officials = User.objects.filter(appointments__isnull=False).distinct()
