@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import zipfile
+import zlib
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from sinergi.accounts.models import User
+from sinergi.core.uploads import expansion_problem
 from sinergi.portal.models import CaseDocument
 from sinergi.voice.models import Attachment
 
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = str(settings.SINERGI["DEMO_PASSWORD"])
 WRONG = "Salah-Sandi-9431"
+PDF_OK = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def _sign_in(client: Client, password: str, address: str = "10.9.9.9") -> Any:
@@ -247,3 +250,72 @@ def test_no_nik_password_address_or_phone_in_any_log_line(as_user: Any) -> None:
     secrets = [NIK, WALK_IN_NIK, ADDRESS, "Kenanga", PHONE, PASSWORD, WRONG]
     found = [(s, line[:200]) for line in lines for s in secrets if s in line]
     assert found == []
+
+
+def pdf_bomb(expanded: int) -> bytes:
+    """A PDF whose one Flate stream inflates to ``expanded`` bytes of zeros."""
+    stream = zlib.compress(b"\0" * expanded, 9)
+    head = b"%PDF-1.7\n1 0 obj\n<< /Length " + str(len(stream)).encode()
+    return head + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream\nendobj\n"
+
+
+def test_expansion_is_measured_with_a_bound() -> None:
+    assert expansion_problem(zip_bomb(), max_expanded=1_000_000) == "expands_too_much"
+    assert expansion_problem(zip_bomb(), max_expanded=30_000_000) is None
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as archive:
+        for n in range(5):
+            archive.writestr(f"{n}.txt", b"x")
+    assert expansion_problem(many.getvalue(), max_members=4) == "too_many_members"
+    assert expansion_problem(pdf_bomb(2_000_000), max_expanded=1_000_000) == "expands_too_much"
+    assert expansion_problem(pdf_bomb(500_000), max_expanded=1_000_000) is None
+    # A PDF with an archive appended (a polyglot) is measured as the archive too.
+    assert expansion_problem(PDF_OK + zip_bomb(), max_expanded=1_000_000) == "expands_too_much"
+    assert expansion_problem(PDF_OK, max_expanded=10) is None
+
+
+def test_a_pdf_whose_streams_expand_too_much_is_refused_everywhere(
+    as_user: Any, settings: Any
+) -> None:
+    from tests.security.test_authorisation_matrix import _portal_application
+
+    settings.SINERGI = {**settings.SINERGI, "UPLOAD_MAX_EXPANDED_BYTES": 1_000_000}
+    bomb = pdf_bomb(3_000_000)
+    siti = as_user("siti")
+    receipt = _portal_application(siti)
+    page = siti.post(
+        f"/applications/{receipt}/upload/",
+        {"file": SimpleUploadedFile("ktp.pdf", bomb, "application/pdf")},
+    )
+    assert page.status_code == 200
+    assert "terlalu besar saat dibuka" in page.content.decode()
+    assert CaseDocument.objects.filter(case__receipt_number=receipt).count() == 0
+    filed = siti.post(
+        "/api/v1/complaints",
+        {"text": "Jalan berlubang di depan kantor kelurahan sejak bulan lalu, mohon ditangani.",
+         "region_code": "32.73.02"},
+        content_type="application/json",
+    )  # fmt: skip
+    number = filed.json()["tracking_number"]
+    attached = siti.post(
+        f"/api/v1/complaints/{number}/attachments",
+        {"upload": SimpleUploadedFile("foto.pdf", bomb, "application/pdf")},
+    )
+    assert attached.status_code == 422
+    assert attached.json()["errors"][0]["rule"] == "attachment_expands"
+    assert Attachment.objects.filter(complaint__tracking_number=number).count() == 0
+    checked = Client().post(
+        "/api/v1/verify/pdf", {"file": SimpleUploadedFile("sk.pdf", bomb, "application/pdf")}
+    )
+    assert checked.status_code == 422
+    assert checked.json()["errors"][0]["rule"] == "file_expands"
+    form = Client().post(
+        "/verifikasi/", {"pdf-pdf": SimpleUploadedFile("sk.pdf", bomb, "application/pdf")}
+    )
+    assert form.status_code == 422
+    assert "terlalu besar saat dibuka" in form.content.decode()
+    ok = siti.post(
+        f"/applications/{receipt}/upload/",
+        {"file": SimpleUploadedFile("ktp.pdf", pdf_bomb(100_000), "application/pdf")},
+    )
+    assert ok.status_code == 302

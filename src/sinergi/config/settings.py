@@ -277,6 +277,12 @@ SINERGI: dict[str, Any] = {
     "SIGNING_CREATE_KEYS": env_bool("SINERGI_SIGNING_CREATE_KEYS", True),
     # Further PEM files of roots a document signature may chain to (e.g. BSrE's).
     "SIGNING_TRUST_ROOTS": env_list("SINERGI_SIGNING_TRUST_ROOTS", []),
+    # A PDF given to the public verification (page and API): at most this many bytes.
+    "VERIFY_PDF_MAX_BYTES": env_int("SINERGI_VERIFY_PDF_MAX_BYTES", 5 * 1024 * 1024),
+    # Every upload (documents, attachments, PDFs to verify): compressed content may expand to
+    # at most this many bytes when read, and an archive may hold at most this many members.
+    "UPLOAD_MAX_EXPANDED_BYTES": env_int("SINERGI_UPLOAD_MAX_EXPANDED_BYTES", 50_000_000),
+    "UPLOAD_MAX_ARCHIVE_MEMBERS": env_int("SINERGI_UPLOAD_MAX_ARCHIVE_MEMBERS", 200),
 }
 
 # --- Web pages (sinergi.web) ----------------------------------------------------------------
