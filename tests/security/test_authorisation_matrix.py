@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -49,9 +50,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from sinergi.accounts.models import User
 from sinergi.accounts.roles import Role
 from sinergi.api.root import api
+from sinergi.audit.models import AuditEntry
 from sinergi.cases.models import Case
 from sinergi.catalog.models import ProcessDefinition
 from sinergi.coordination.models import Indicator
+from sinergi.documents.actions import pdf_bytes
 from sinergi.documents.models import Decision
 from sinergi.portal.models import CaseDocument
 from sinergi.registry.models import AuthorityGrant
@@ -197,6 +200,7 @@ def _example(schema: dict[str, Any], components: dict[str, Any]) -> Any:
     return "x"
 
 
+@cache
 def api_routes() -> list[Route]:
     schema = api.get_openapi_schema(path_prefix="/api/v1")
     components = schema.get("components", {}).get("schemas", {})
@@ -219,6 +223,7 @@ def api_routes() -> list[Route]:
     return routes
 
 
+@cache
 def all_routes() -> list[Route]:
     apis = api_routes()
     known = {r.template for r in apis}
@@ -318,6 +323,7 @@ def build_world() -> dict[str, Target]:
     )
     receipt_bdg = run_to_decision(_Users(), row, None, {"dpmptsp-bandung": "kabid.perizinan.bdg"})
     decision = Decision.objects.get(case__receipt_number=receipt_bdg)
+    pdf_bytes(decision)  # signed now (the worker's job), not on the matrix's first download
     # The IKM invitation is a task queued on commit; here the task's action runs in line.
     invitation = invite_after_case(Case.objects.get(receipt_number=receipt_bdg).pk)
 
@@ -646,3 +652,21 @@ def test_lists_and_pages_show_strangers_nothing_and_carry_the_csp(
             text = response.content.decode(errors="replace")
             problems += [f"{path} shows {m}" for m in markers if m in text]
     assert not problems, "\n".join(problems)
+
+
+def test_the_auditor_reads_but_changes_nothing(world: dict[str, Target]) -> None:
+    """The auditor sees everything and may act on nothing: every POST bound to a matrix
+    object leaves the audit chain (which every action extends) as it was."""
+    client = client_for("auditor")
+    before = AuditEntry.objects.count()
+    changed = []
+    for route in all_routes():
+        if route.template in PUBLIC or "POST" not in route.methods:
+            continue
+        for name in targets_of(route.template, world):
+            path = concrete(route.template, world[name])
+            status = _send(client, route, "POST", path).status_code
+            if AuditEntry.objects.count() != before or (status in {200, 201} and route.api):
+                changed.append(f"{path}: {status}")
+                before = AuditEntry.objects.count()
+    assert not changed, "\n".join(changed)
