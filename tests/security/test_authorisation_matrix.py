@@ -670,3 +670,36 @@ def test_the_auditor_reads_but_changes_nothing(world: dict[str, Target]) -> None
                 changed.append(f"{path}: {status}")
                 before = AuditEntry.objects.count()
     assert not changed, "\n".join(changed)
+
+
+def admin_routes() -> list[str]:
+    """The admin's pages without a parameter (index, change lists, add forms)."""
+    routes = [r for r in _walk(get_resolver()) if r.startswith("admin/") and "<" not in r]
+    return sorted({"/" + r for r in routes if not r.endswith(("logout/", "login/"))})
+
+
+@pytest.mark.parametrize(
+    "role", [ANONYMOUS, "siti", "polda.metro", "auditor", "kepala.dpmptsp.bdg"]
+)
+def test_the_admin_is_for_the_platform_admin_only(role: str) -> None:
+    """The admin answers anyone else with 404 (signed in) or its sign-in page, never a page."""
+    client = client_for(role)
+    shown = []
+    for path in admin_routes():
+        response = client.get(path)
+        to_sign_in = "/admin/login/" in response.headers.get("Location", "")
+        if not (response.status_code == 404 or (response.status_code == 302 and to_sign_in)):
+            shown.append(f"{path}: {response.status_code}")
+    assert not shown, "\n".join(shown)
+
+
+def test_the_platform_admin_sees_the_admin_under_the_strict_policy() -> None:
+    client = client_for("admin")
+    problems = []
+    for path in admin_routes():
+        response = client.get(path)
+        if response.status_code not in {200, 302, 403}:
+            problems.append(f"{path}: {response.status_code}")
+        problems += csp_problems(path, response)
+    assert client.get("/admin/").status_code == 200
+    assert not problems, "\n".join(problems)
