@@ -137,8 +137,18 @@ LOGIN_URL = "web:sign_in"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+CSRF_COOKIE_SAMESITE = "Lax"
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    # Served over TLS: browsers keep to HTTPS (HSTS), and a TLS-terminating proxy in front says
+    # so with X-Forwarded-Proto (it must overwrite any such header a client sends).
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if env_bool("BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -268,6 +278,12 @@ SINERGI: dict[str, Any] = {
     "SIGNING_CREATE_KEYS": env_bool("SINERGI_SIGNING_CREATE_KEYS", True),
     # Further PEM files of roots a document signature may chain to (e.g. BSrE's).
     "SIGNING_TRUST_ROOTS": env_list("SINERGI_SIGNING_TRUST_ROOTS", []),
+    # A PDF given to the public verification (page and API): at most this many bytes.
+    "VERIFY_PDF_MAX_BYTES": env_int("SINERGI_VERIFY_PDF_MAX_BYTES", 5 * 1024 * 1024),
+    # Every upload (documents, attachments, PDFs to verify): compressed content may expand to
+    # at most this many bytes when read, and an archive may hold at most this many members.
+    "UPLOAD_MAX_EXPANDED_BYTES": env_int("SINERGI_UPLOAD_MAX_EXPANDED_BYTES", 50_000_000),
+    "UPLOAD_MAX_ARCHIVE_MEMBERS": env_int("SINERGI_UPLOAD_MAX_ARCHIVE_MEMBERS", 200),
 }
 
 # --- Web pages (sinergi.web) ----------------------------------------------------------------

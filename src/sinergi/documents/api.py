@@ -15,10 +15,11 @@ from ninja import File, Router, Schema, UploadedFile
 from sinergi.api.auth import PUBLIC, SIGNED_IN, caller, signed_in
 from sinergi.api.errors import problem
 from sinergi.cases.access import access_case
+from sinergi.core import uploads
 from sinergi.core.errors import NotFound
 from sinergi.documents import actions, verification
 from sinergi.documents.access import access_decision, access_decision_to_annul, decision_for_case
-from sinergi.documents.forms import MAX_PDF_BYTES
+from sinergi.documents.forms import max_pdf_bytes
 from sinergi.documents.models import Decision, SigningCertificate
 from sinergi.documents.signing import SigningUnavailable
 from sinergi.rules import RuleError, Violation, gettext_noop
@@ -174,10 +175,15 @@ def verify_qr(request: HttpRequest, payload: QrIn) -> dict[str, Any]:
 @router.post("/verify/pdf", response=VerifyPdfOut, auth=PUBLIC)
 def verify_pdf(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     """Public: a PDF someone holds; its PAdES signature is checked with pyHanko."""
-    if file.size is None or file.size > MAX_PDF_BYTES:
+    if file.size is None or file.size > max_pdf_bytes():
         too_large = gettext_noop("The file is larger than 5 MB.")
         raise RuleError(Violation(field="file", rule="file_too_large", template=too_large))
-    check, answer = verification.verify_pdf(file.read())
+    data = file.read()
+    if uploads.configured_problem(data) is not None:
+        raise RuleError(
+            Violation(field="file", rule="file_expands", template=uploads.EXPANDS_TOO_MUCH)
+        )
+    check, answer = verification.verify_pdf(data)
     return {
         **_answer(answer),
         "signature_intact": check.intact,

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core import uploads
+
 #: The largest PDF the public verifier reads (a decision is some tens of kilobytes).
 MAX_PDF_BYTES = 5 * 1024 * 1024
+
+
+def max_pdf_bytes() -> int:
+    """The largest PDF the verification takes (``SINERGI["VERIFY_PDF_MAX_BYTES"]``)."""
+    return int(settings.SINERGI.get("VERIFY_PDF_MAX_BYTES", MAX_PDF_BYTES))
 
 
 class QrForm(forms.Form):
@@ -29,10 +37,14 @@ class PdfForm(forms.Form):
 
     def clean_pdf(self) -> UploadedFile[bytes]:
         upload: UploadedFile[bytes] = self.cleaned_data["pdf"]
-        if upload.size is None or upload.size > MAX_PDF_BYTES:
+        if upload.size is None or upload.size > max_pdf_bytes():
             raise forms.ValidationError(_("The file must be 5 MB or smaller."))
         head = upload.read(5)
         upload.seek(0)
         if head != b"%PDF-":
             raise forms.ValidationError(_("The file must be a PDF."))
+        expands = uploads.configured_problem(upload.read())
+        upload.seek(0)
+        if expands is not None:
+            raise forms.ValidationError(_(uploads.EXPANDS_TOO_MUCH))
         return upload

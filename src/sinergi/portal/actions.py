@@ -21,6 +21,7 @@ from sinergi.accounts.models import User
 from sinergi.accounts.roles import Role
 from sinergi.audit.log import record
 from sinergi.cases.models import Case, CaseStep
+from sinergi.core import uploads
 from sinergi.core.errors import Forbidden, NotFound
 from sinergi.portal.models import CaseDocument, CaseMessage, PinAttempt
 from sinergi.portal.rules import HEAD_BYTES, check_upload, suffix_for
@@ -140,6 +141,9 @@ def attach_document(
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     content_type = check_upload(head, size, _portal_setting("UPLOAD_MAX_BYTES"))
+    upload.seek(0)
+    if uploads.configured_problem(upload.read()) is not None:
+        raise RuleError(Violation("file", "file_expands", uploads.EXPANDS_TOO_MUCH))
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sinergi.accounts.models import User
 from sinergi.accounts.roles import Role
@@ -415,6 +415,7 @@ def upload(request: HttpRequest, receipt: str) -> HttpResponse:
     return render(request, "portal/upload.html", {"case": case, "form": form})
 
 
+@require_safe
 def document(request: HttpRequest, receipt: str, document_id: int) -> FileResponse:
     """An uploaded document, to whoever may see the case (signed in or tracking by PIN)."""
     if request.user.is_authenticated:
@@ -493,12 +494,14 @@ def _decision_response(case: Case) -> HttpResponse:
     return response
 
 
+@require_safe
 @login_required
 def decision(request: HttpRequest, receipt: str) -> HttpResponse:
     """The signed decision (PDF, PAdES) of a case the caller may see."""
     return _decision_response(_case_for(request, receipt))
 
 
+@require_safe
 def tracked_decision(request: HttpRequest, receipt: str) -> HttpResponse:
     return _decision_response(_tracked_case(request, receipt))
 

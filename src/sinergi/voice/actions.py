@@ -27,6 +27,7 @@ from sinergi.audit.log import record
 from sinergi.cases.calendar_service import platform_calendar
 from sinergi.cases.models import Case
 from sinergi.core.errors import Conflict, Forbidden
+from sinergi.core.uploads import EXPANDS_TOO_MUCH, configured_problem
 from sinergi.registry.access import agency_ids_of
 from sinergi.registry.models import Agency, Region
 from sinergi.rules import RuleError, Violation, gettext_noop
@@ -107,6 +108,15 @@ def check_attachments(uploads: Sequence[Upload]) -> tuple[list[str], list[Violat
         )
     for upload in uploads:
         kind, problem = files.check(upload.name, upload.data, int(_config("ATTACHMENT_MAX_BYTES")))
+        if problem is None and configured_problem(upload.data) is not None:
+            kind, problem = (
+                "",
+                Violation(
+                    field="attachments",
+                    rule="attachment_expands",
+                    template=EXPANDS_TOO_MUCH,
+                ),
+            )
         kinds.append(kind)
         if problem is not None:
             problems.append(problem)
