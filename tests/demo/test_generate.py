@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from sinergi.accounts.models import User
@@ -113,6 +114,15 @@ def test_generated_cases_agree_with_their_steps_and_the_audit_chain_holds() -> N
     assert verdict.broken is None, verdict.broken
     assert verdict.count == AuditEntry.objects.count()
     call_command("audit", "verify")  # exits 1 (SystemExit) on a broken chain
+
+    # Every reference the generator wrote points at a row (SQLite checks deferred keys only
+    # at commit, which a test never reaches; PostgreSQL checks each row).
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for table in ["accounts_user", "citizens_citizen", "cases_case", "cases_casestep",
+                          "cases_caseevent", "audit_auditentry"]:  # fmt: skip
+                cursor.execute(f"PRAGMA foreign_key_check({table})")
+                assert cursor.fetchall() == [], table
 
     # A second run adds as many again, with new receipt numbers.
     _generate()

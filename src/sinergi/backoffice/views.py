@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import timedelta
 from statistics import median
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -26,7 +27,7 @@ from sinergi.cases.access import access_case, agency_steps, visible_cases
 from sinergi.cases.api import WalkInCitizen, _walk_in
 from sinergi.cases.models import Case, CaseStep, Objection
 from sinergi.catalog.definitions import StepKind
-from sinergi.catalog.models import Service
+from sinergi.catalog.models import ProcessDefinition, Service
 from sinergi.core.errors import Conflict, Forbidden, NotFound
 from sinergi.portal import access as portal_access
 from sinergi.portal import actions as portal_actions
@@ -61,41 +62,93 @@ def _official(request: HttpRequest) -> User:
 
 
 # --- Inbox ---------------------------------------------------------------------------------------
+#: Steps per inbox page: the page reads one page of rows by the (agency, status, due) index.
+INBOX_PAGE = 50
+_SOON = timedelta(hours=24)  # as progress.sla_state: "due soon" within a day
+
+
+def _sla_filter(steps: Any, status: str, sla: str, now: Any) -> Any:
+    """The deadline filter in SQL (as ``progress.sla_state`` tells it), so the inbox pages."""
+    if not sla:
+        return steps
+    if status != "active":  # only active steps have a deadline state
+        return steps if sla == "no_deadline" else steps.none()
+    match sla:
+        case "overdue":
+            return steps.filter(due_at__lt=now)
+        case "due_soon":
+            return steps.filter(due_at__gte=now, due_at__lt=now + _SOON)
+        case "on_time":
+            return steps.filter(due_at__gte=now + _SOON)
+        case "no_deadline":
+            return steps.filter(due_at__isnull=True)
+    return steps.none()
+
+
+def _inbox_services(agency_codes: set[str]) -> list[Service]:
+    """The services with a step at one of these agencies, from the (few) current process
+    definitions rather than from every case step of the agency."""
+    ids = {
+        row.service_id
+        for row in ProcessDefinition.objects.filter(current=True)
+        if any(step.agency in agency_codes for step in row.parsed().steps)
+    }
+    return list(Service.objects.filter(pk__in=ids).order_by("code"))
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _official(request)
     status = request.GET.get("status", "active")
     sla = request.GET.get("sla", "")
     service = request.GET.get("service", "")
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        raise Http404("page") from None
+    if page < 1:
+        raise Http404("page")
     steps = agency_steps(user)
     if status in {"active", "done", "returned", "rejected", "skipped"}:
         steps = steps.filter(status=status)
     if service:
         steps = steps.filter(case__service__code=service)
     now = timezone.now()
+    steps = _sla_filter(steps, status, sla, now)
+    start = (page - 1) * INBOX_PAGE
+    window = list(
+        steps.defer("case__state", "case__definition__body", "basis").order_by("due_at", "id")[
+            start : start + INBOX_PAGE + 1
+        ]
+    )
+    more = len(window) > INBOX_PAGE
+    window = window[:INBOX_PAGE]
+    definitions = {
+        row.pk: row.parsed()
+        for row in ProcessDefinition.objects.filter(pk__in={s.case.definition_id for s in window})
+    }
     rows = []
-    for step in steps.order_by("due_at", "id")[:300]:
+    for step in window:
         state = progress.sla_state(step.due_at, now) if step.status == "active" else "no_deadline"
-        if sla and state != sla:
-            continue
         rows.append(
             {
                 "step": step,
-                "title": step.case.definition.parsed().step(step.step_id).title,
+                "title": definitions[step.case.definition_id].step(step.step_id).title,
                 "sla": state,
                 "sla_label": progress.SLA_LABELS[state],
                 "sla_tag": progress.SLA_TAGS[state],
             }
         )
-    services = Service.objects.filter(cases__steps__in=agency_steps(user)).distinct()
+    agencies = list(Agency.objects.filter(pk__in=agency_ids_of(user)))
     heard = Objection.objects.filter(
-        agency_id__in=agency_ids_of(user), status=Objection.Status.OPEN
+        agency_id__in=[a.pk for a in agencies], status=Objection.Status.OPEN
     ).select_related("case")
     template = (
         "backoffice/inbox.html#rows"
         if request.headers.get("HX-Request")
         else "backoffice/inbox.html"
     )
+    query = {"status": status, "sla": sla, "service": service}
     return render(
         request,
         template,
@@ -105,9 +158,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "status": status,
             "sla": sla,
             "service": service,
-            "services": services,
+            "services": _inbox_services({a.code for a in agencies}),
             "sla_choices": progress.SLA_LABELS.items(),
-            "agencies": Agency.objects.filter(pk__in=agency_ids_of(user)),
+            "agencies": agencies,
+            "page": page,
+            "previous_page": urlencode({**query, "page": page - 1}) if page > 1 else "",
+            "next_page": urlencode({**query, "page": page + 1}) if more else "",
         },
     )
 
