@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -548,44 +549,72 @@ def desk(request: HttpRequest) -> HttpResponse:
 def coordinator(request: HttpRequest) -> HttpResponse:
     user = _official(request)
     agencies = agency_ids_of(user)
-    services = Service.objects.filter(coordinator_id__in=agencies).order_by("code")
+    services = list(Service.objects.filter(coordinator_id__in=agencies).order_by("code"))
     now = timezone.now()
+    # The coordinating agency's heads and coordinators see every case of the service
+    # (cases.access); anyone else only the cases their agency had a step in.
+    every_case = user.role in {Role.COORDINATOR, Role.AGENCY_HEAD}
+    cases_of = Case.objects.all() if every_case else visible_cases(user)
+    # Open steps per service and agency, counted in SQL over all open steps (one pass).
+    open_steps = CaseStep.objects.filter(status="active", case__service__in=services)
+    if not every_case:
+        open_steps = open_steps.filter(case__in=visible_cases(user).values("pk"))
+    per_agency: dict[int, list[tuple[str, int, int]]] = {}
+    for count in (
+        open_steps.values("case__service_id", "agency__name")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
+        .order_by("case__service_id", "-late", "-n", "agency__name")
+    ):
+        per_agency.setdefault(count["case__service_id"], []).append(
+            (count["agency__name"], count["n"], count["late"])
+        )
     blocks = []
     for service in services:
-        cases = list(visible_cases(user).filter(service=service).order_by("-submitted_at")[:200])
+        of_service = cases_of.filter(service=service)
+        cases = list(
+            of_service.select_related("definition", "service")
+            .defer("state", "definition__body")
+            .order_by("-submitted_at")[:50]
+        )
         active = list(
-            CaseStep.objects.filter(case__in=cases, status="active").select_related(
-                "agency", "case"
-            )
+            CaseStep.objects.filter(case__in=cases, status="active").select_related("agency")
         )
         waiting: dict[int, list[CaseStep]] = {}
         for step in active:
             waiting.setdefault(step.case_id, []).append(step)
-        late = Counter(
-            s.agency.name for s in active if progress.sla_state(s.due_at, now) == "overdue"
+        counts = per_agency.get(service.pk, [])
+        late = [(name, n_late) for name, _n, n_late in counts if n_late]
+        load = sorted(((name, n) for name, n, _late in counts), key=lambda item: -item[1])
+        bottleneck = (late or load)[:1]
+        decided = dict(
+            of_service.filter(decided_at__isnull=False)
+            .order_by()
+            .values_list("definition__variant")
+            .annotate(n=Count("id"))
         )
-        load = Counter(s.agency.name for s in active)
-        bottleneck = (late or load).most_common(1)
         variants = []
         for row in service.current_definitions():
-            decided = [c for c in cases if c.definition.variant == row.variant and c.decided_at]
+            # The median of the latest 200 decided cases (by submission, from its index).
+            recent = of_service.filter(definition__variant=row.variant, decided_at__isnull=False)
             hours = [
-                (c.decided_at - c.submitted_at).total_seconds() / 3600
-                for c in decided
-                if c.decided_at
+                (done - start).total_seconds() / 3600
+                for start, done in recent.order_by("-submitted_at").values_list(
+                    "submitted_at", "decided_at"
+                )[:200]
+                if done is not None
             ]
             variants.append(
                 {
                     "row": row,
                     "figures": row.figures,
-                    "decided": len(decided),
+                    "decided": decided.get(row.variant, 0),
                     "median_hours": round(median(hours), 1) if hours else None,
                 }
             )
         blocks.append(
             {
                 "service": service,
-                "cases": [(c, progress.status_label(c), waiting.get(c.pk, [])) for c in cases[:50]],
+                "cases": [(c, progress.status_label(c), waiting.get(c.pk, [])) for c in cases],
                 "bottleneck": bottleneck[0] if bottleneck else None,
                 "variants": variants,
                 "escalations": [s for s in active if s.escalation > 0],
