@@ -3,6 +3,7 @@ keeps, checked here from the stored rows (not with the generator's own code)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -207,3 +208,29 @@ def test_bad_counts_are_refused_and_change_nothing(value: str, message: str) -> 
     with pytest.raises(CommandError, match=message):
         call_command("demo", "generate", "--cases", value, "--no-progress")
     assert (Case.objects.count(), Citizen.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def _listed(html: str) -> list[tuple[str, str]]:
+    """The (receipt, step) of each inbox row (each links to its step page)."""
+    return re.findall(r'href="/work/(SNG-[^/"]+)/([a-z0-9-]+)/"', html)
+
+
+def test_the_inbox_pages_through_many_steps_and_filters_deadlines_in_sql(as_user: Any) -> None:
+    _generate(seed=7)
+    client = as_user("polda.metro")
+    polda = Agency.objects.get(code="polda-metro-jaya")
+    done = CaseStep.objects.filter(agency=polda, status="done", activated_at__isnull=False)
+    assert done.count() > 50
+    first = client.get("/work/?status=done")
+    second = client.get("/work/?status=done&page=2")
+    assert first.status_code == second.status_code == 200
+    assert len(_listed(first.text)) == 50
+    assert "page=2" in first.text
+    assert set(_listed(first.text)).isdisjoint(_listed(second.text))
+    assert len(_listed(second.text)) == min(50, done.count() - 50)
+    now = timezone.now()
+    overdue = CaseStep.objects.filter(agency=polda, status="active", due_at__lt=now).count()
+    page = client.get("/work/?sla=overdue")
+    assert len(_listed(page.text)) == min(50, overdue)
+    assert client.get("/work/?page=abc").status_code == 404
+    assert client.get("/work/?page=0").status_code == 404
