@@ -18,6 +18,7 @@ from sinergi.accounts.models import User
 from sinergi.audit.models import AuditEntry
 from sinergi.audit.reading import verify_database
 from sinergi.cases import actions
+from sinergi.cases.forms import clean_application
 from sinergi.cases.models import Case, CaseEvent, CaseStep
 from sinergi.cases.receipts import is_valid_receipt
 from sinergi.citizens.models import Citizen
@@ -48,6 +49,7 @@ def _check_case(case: Case, steps: list[CaseStep], agency_codes: dict[int, str])
         assert case.deemed_due_at == _moment(state["deemed_due_at"])
     else:
         assert case.deemed_due_at is None
+    clean_application(case.service.form, state["data"])  # answers a revision could resubmit
     definition = case.definition.parsed()
     assert [s.step_id for s in steps] == list(definition.step_ids)  # rows in definition order
     assert set(state["steps"]) == set(definition.step_ids)  # jsonb does not keep key order
@@ -71,7 +73,9 @@ def test_generated_cases_agree_with_their_steps_and_the_audit_chain_holds() -> N
     audit_before = AuditEntry.objects.count()
     _generate()
     cases = list(
-        Case.objects.exclude(pk__in=before).select_related("definition", "citizen").order_by("pk")
+        Case.objects.exclude(pk__in=before)
+        .select_related("definition", "citizen", "service")
+        .order_by("pk")
     )
     assert len(cases) == N
     agency_codes = dict(Agency.objects.values_list("id", "code"))

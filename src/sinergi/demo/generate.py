@@ -69,6 +69,7 @@ from sinergi.cases.actions import (
 )
 from sinergi.cases.calendar import JAKARTA, CalendarRangeError
 from sinergi.cases.calendar_service import platform_calendar
+from sinergi.cases.forms import clean_application
 from sinergi.cases.models import Case
 from sinergi.cases.receipts import ALPHABET, _check
 from sinergi.catalog.definitions import Channel, Definition, Step
@@ -78,6 +79,7 @@ from sinergi.core.context import current_request_id
 from sinergi.core.errors import Forbidden
 from sinergi.registry.codes import RegionLevel
 from sinergi.registry.models import Agency, Appointment, Region, ServicePointStaff
+from sinergi.rules import RuleError
 
 #: Kinds of life and how often each is drawn. "fresh": submitted, nobody acted yet; "open":
 #: some steps done, one possibly claimed; "revision": returned to the citizen; "revised": a
@@ -233,7 +235,7 @@ class Templates:
         at = opening + timedelta(minutes=rng.randrange(0, 7 * 60))
         at = min(at, horizon - timedelta(minutes=1))
         row = v.row
-        data = dict(definition.example)
+        data = _application(v, rng)
         state, effects = engine.initial_state(definition, data, at, calendar)
         state, effects = self._automatic(v, state, effects, at)
         submit_events: list[tuple[str, str, int | None, str]] = [
@@ -603,6 +605,29 @@ class Templates:
 
 
 # --------------------------------------------------------------------------- setup
+
+
+def _application(v: Variant, rng: random.Random) -> dict[str, Any]:
+    """The variant's example answers, with the required ones it leaves out filled in, cleaned
+    by the service's form as ``submit_case`` cleans an application."""
+    data = dict(v.definition.example)
+    born = date(1975, 1, 1) + timedelta(days=rng.randrange(0, 9000))
+    fillers: dict[str, Any] = {
+        "kbli": rng.choice(("56303", "47111", "10792", "62019", "56101")),
+        "address": f"Jl. {rng.choice(STREETS).replace('-', ' ')} No. {rng.randrange(1, 200)}, "
+        "Bandung",
+        "family_card_number": f"3273{rng.randrange(10**11, 10**12)}",
+        "father_nik": f"327301{born:%d%m%y}{rng.randrange(1, 10_000):04d}",
+        "mother_nik": f"327301{born.day + 40:02d}{born:%m%y}{rng.randrange(1, 10_000):04d}",
+    }
+    for item in v.row.service.form:
+        name = str(item.get("name", ""))
+        if item.get("required") and name not in data and name in fillers:
+            data[name] = fillers[name]
+    try:
+        return clean_application(v.row.service.form, data)
+    except RuleError as exc:
+        raise GenerateError(f"{v.definition.service}/{v.definition.variant}: {exc}") from exc
 
 
 def _officials_by_agency(now: datetime) -> dict[int, list[User]]:
