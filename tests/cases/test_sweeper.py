@@ -101,3 +101,19 @@ def test_the_sweep_command_refuses_a_time_without_offset() -> None:
 
     with pytest.raises(CommandError, match="UTC offset"):
         call_command("cases", "sweep", "--now", "2026-12-01T09:00:00")
+
+
+def test_a_case_waiting_on_the_citizen_is_not_looked_at_until_revised(as_user: Any) -> None:
+    """Its other steps' clocks are paused: the sweep neither applies nor retries them."""
+    receipt = submit(as_user("siti"), "pbg-bandung", "satu-pintu", PBG)
+    act(as_user("kepala.dpmptsp.bdg"), receipt, "pendaftaran", "approve")
+    response = as_user("dlh.bdg").post(
+        f"/api/v1/cases/{receipt}/steps/rekomendasi-lingkungan/act",
+        {"outcome": "return_for_revision", "reasons": "Lampiran kurang"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert Case.objects.get(receipt_number=receipt).status == "waiting_citizen"
+    result = sweep(timezone.now() + timedelta(days=30))
+    assert (result.applied, result.skipped) == (0, 0)
+    assert events(receipt, "Escalated") == []

@@ -6,10 +6,12 @@ from collections import Counter
 from datetime import timedelta
 from statistics import median
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +28,7 @@ from sinergi.cases.access import access_case, agency_steps, visible_cases
 from sinergi.cases.api import WalkInCitizen, _walk_in
 from sinergi.cases.models import Case, CaseStep, Objection
 from sinergi.catalog.definitions import StepKind
-from sinergi.catalog.models import Service
+from sinergi.catalog.models import ProcessDefinition, Service
 from sinergi.core.errors import Conflict, Forbidden, NotFound
 from sinergi.portal import access as portal_access
 from sinergi.portal import actions as portal_actions
@@ -61,41 +63,93 @@ def _official(request: HttpRequest) -> User:
 
 
 # --- Inbox ---------------------------------------------------------------------------------------
+#: Steps per inbox page: the page reads one page of rows by the (agency, status, due) index.
+INBOX_PAGE = 50
+_SOON = timedelta(hours=24)  # as progress.sla_state: "due soon" within a day
+
+
+def _sla_filter(steps: Any, status: str, sla: str, now: Any) -> Any:
+    """The deadline filter in SQL (as ``progress.sla_state`` tells it), so the inbox pages."""
+    if not sla:
+        return steps
+    if status != "active":  # only active steps have a deadline state
+        return steps if sla == "no_deadline" else steps.none()
+    match sla:
+        case "overdue":
+            return steps.filter(due_at__lt=now)
+        case "due_soon":
+            return steps.filter(due_at__gte=now, due_at__lt=now + _SOON)
+        case "on_time":
+            return steps.filter(due_at__gte=now + _SOON)
+        case "no_deadline":
+            return steps.filter(due_at__isnull=True)
+    return steps.none()
+
+
+def _inbox_services(agency_codes: set[str]) -> list[Service]:
+    """The services with a step at one of these agencies, from the (few) current process
+    definitions rather than from every case step of the agency."""
+    ids = {
+        row.service_id
+        for row in ProcessDefinition.objects.filter(current=True)
+        if any(step.agency in agency_codes for step in row.parsed().steps)
+    }
+    return list(Service.objects.filter(pk__in=ids).order_by("code"))
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _official(request)
     status = request.GET.get("status", "active")
     sla = request.GET.get("sla", "")
     service = request.GET.get("service", "")
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        raise Http404("page") from None
+    if page < 1:
+        raise Http404("page")
     steps = agency_steps(user)
     if status in {"active", "done", "returned", "rejected", "skipped"}:
         steps = steps.filter(status=status)
     if service:
         steps = steps.filter(case__service__code=service)
     now = timezone.now()
+    steps = _sla_filter(steps, status, sla, now)
+    start = (page - 1) * INBOX_PAGE
+    window = list(
+        steps.defer("case__state", "case__definition__body", "basis").order_by("due_at", "id")[
+            start : start + INBOX_PAGE + 1
+        ]
+    )
+    more = len(window) > INBOX_PAGE
+    window = window[:INBOX_PAGE]
+    definitions = {
+        row.pk: row.parsed()
+        for row in ProcessDefinition.objects.filter(pk__in={s.case.definition_id for s in window})
+    }
     rows = []
-    for step in steps.order_by("due_at", "id")[:300]:
+    for step in window:
         state = progress.sla_state(step.due_at, now) if step.status == "active" else "no_deadline"
-        if sla and state != sla:
-            continue
         rows.append(
             {
                 "step": step,
-                "title": step.case.definition.parsed().step(step.step_id).title,
+                "title": definitions[step.case.definition_id].step(step.step_id).title,
                 "sla": state,
                 "sla_label": progress.SLA_LABELS[state],
                 "sla_tag": progress.SLA_TAGS[state],
             }
         )
-    services = Service.objects.filter(cases__steps__in=agency_steps(user)).distinct()
+    agencies = list(Agency.objects.filter(pk__in=agency_ids_of(user)))
     heard = Objection.objects.filter(
-        agency_id__in=agency_ids_of(user), status=Objection.Status.OPEN
+        agency_id__in=[a.pk for a in agencies], status=Objection.Status.OPEN
     ).select_related("case")
     template = (
         "backoffice/inbox.html#rows"
         if request.headers.get("HX-Request")
         else "backoffice/inbox.html"
     )
+    query = {"status": status, "sla": sla, "service": service}
     return render(
         request,
         template,
@@ -105,9 +159,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "status": status,
             "sla": sla,
             "service": service,
-            "services": services,
+            "services": _inbox_services({a.code for a in agencies}),
             "sla_choices": progress.SLA_LABELS.items(),
-            "agencies": Agency.objects.filter(pk__in=agency_ids_of(user)),
+            "agencies": agencies,
+            "page": page,
+            "previous_page": urlencode({**query, "page": page - 1}) if page > 1 else "",
+            "next_page": urlencode({**query, "page": page + 1}) if more else "",
         },
     )
 
@@ -492,44 +549,72 @@ def desk(request: HttpRequest) -> HttpResponse:
 def coordinator(request: HttpRequest) -> HttpResponse:
     user = _official(request)
     agencies = agency_ids_of(user)
-    services = Service.objects.filter(coordinator_id__in=agencies).order_by("code")
+    services = list(Service.objects.filter(coordinator_id__in=agencies).order_by("code"))
     now = timezone.now()
+    # The coordinating agency's heads and coordinators see every case of the service
+    # (cases.access); anyone else only the cases their agency had a step in.
+    every_case = user.role in {Role.COORDINATOR, Role.AGENCY_HEAD}
+    cases_of = Case.objects.all() if every_case else visible_cases(user)
+    # Open steps per service and agency, counted in SQL over all open steps (one pass).
+    open_steps = CaseStep.objects.filter(status="active", case__service__in=services)
+    if not every_case:
+        open_steps = open_steps.filter(case__in=visible_cases(user).values("pk"))
+    per_agency: dict[int, list[tuple[str, int, int]]] = {}
+    for count in (
+        open_steps.values("case__service_id", "agency__name")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
+        .order_by("case__service_id", "-late", "-n", "agency__name")
+    ):
+        per_agency.setdefault(count["case__service_id"], []).append(
+            (count["agency__name"], count["n"], count["late"])
+        )
     blocks = []
     for service in services:
-        cases = list(visible_cases(user).filter(service=service).order_by("-submitted_at")[:200])
+        of_service = cases_of.filter(service=service)
+        cases = list(
+            of_service.select_related("definition", "service")
+            .defer("state", "definition__body")
+            .order_by("-submitted_at")[:50]
+        )
         active = list(
-            CaseStep.objects.filter(case__in=cases, status="active").select_related(
-                "agency", "case"
-            )
+            CaseStep.objects.filter(case__in=cases, status="active").select_related("agency")
         )
         waiting: dict[int, list[CaseStep]] = {}
         for step in active:
             waiting.setdefault(step.case_id, []).append(step)
-        late = Counter(
-            s.agency.name for s in active if progress.sla_state(s.due_at, now) == "overdue"
+        counts = per_agency.get(service.pk, [])
+        late = [(name, n_late) for name, _n, n_late in counts if n_late]
+        load = sorted(((name, n) for name, n, _late in counts), key=lambda item: -item[1])
+        bottleneck = (late or load)[:1]
+        decided = dict(
+            of_service.filter(decided_at__isnull=False)
+            .order_by()
+            .values_list("definition__variant")
+            .annotate(n=Count("id"))
         )
-        load = Counter(s.agency.name for s in active)
-        bottleneck = (late or load).most_common(1)
         variants = []
         for row in service.current_definitions():
-            decided = [c for c in cases if c.definition.variant == row.variant and c.decided_at]
+            # The median of the latest 200 decided cases (by submission, from its index).
+            recent = of_service.filter(definition__variant=row.variant, decided_at__isnull=False)
             hours = [
-                (c.decided_at - c.submitted_at).total_seconds() / 3600
-                for c in decided
-                if c.decided_at
+                (done - start).total_seconds() / 3600
+                for start, done in recent.order_by("-submitted_at").values_list(
+                    "submitted_at", "decided_at"
+                )[:200]
+                if done is not None
             ]
             variants.append(
                 {
                     "row": row,
                     "figures": row.figures,
-                    "decided": len(decided),
+                    "decided": decided.get(row.variant, 0),
                     "median_hours": round(median(hours), 1) if hours else None,
                 }
             )
         blocks.append(
             {
                 "service": service,
-                "cases": [(c, progress.status_label(c), waiting.get(c.pk, [])) for c in cases[:50]],
+                "cases": [(c, progress.status_label(c), waiting.get(c.pk, [])) for c in cases],
                 "bottleneck": bottleneck[0] if bottleneck else None,
                 "variants": variants,
                 "escalations": [s for s in active if s.escalation > 0],

@@ -37,6 +37,8 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-submitted_at"]
+        # The sweeper's deemed-approval query: open cases by due moment, from the index.
+        indexes = [models.Index(fields=["status", "deemed_due_at"])]
 
     def __str__(self) -> str:
         return self.receipt_number

@@ -31,8 +31,12 @@ class SweepResult:
 def sweep(now: datetime | None = None, limit: int = 5000) -> SweepResult:
     now = now or timezone.now()
     applied = skipped = 0
+    # Steps of a case waiting on the citizen are paused (the engine refuses their time-out):
+    # left out here, or every sweep would load and refuse each of them again.
     due_steps = list(
-        CaseStep.objects.filter(status="active", next_timeout_at__lte=now)
+        CaseStep.objects.filter(
+            status="active", next_timeout_at__lte=now, case__status="in_progress"
+        )
         .order_by("next_timeout_at")
         .values_list("case_id", "step_id")[:limit]
     )
