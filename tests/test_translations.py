@@ -38,3 +38,13 @@ def test_every_marked_string_is_translated_into_indonesian() -> None:
     translated = {k for k, v in catalogue._catalog.items() if isinstance(k, str) and v}  # type: ignore[attr-defined]
     missing = sorted(s for s in strings if s.strip() and s not in translated)
     assert missing == [], "run `make messages` and translate: " + repr(missing[:10])
+
+
+def test_no_translation_is_a_fuzzy_guess() -> None:
+    """``makemessages`` marks a new string "fuzzy" with the translation of a similar old one
+    (e.g. "Next page" guessed from "Web pages"); such a guess is not shipped but hides the gap."""
+    for language in ("id", "en"):
+        po = (SRC / "locale" / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+        assert "#, fuzzy" not in po.split("\n\n", 1)[1], (
+            f"fuzzy entries in the {language} catalogue"
+        )
