@@ -137,6 +137,7 @@ def add_secondment(
 
 
 @router.post("/coordination/bodies/{code}/relation", response=BodyOut, auth=SIGNED_IN)
+@idempotent
 def move_relation(request: HttpRequest, code: str, payload: RelationIn) -> dict[str, Any]:
     """Move the body (or one of its programmes) along Perry 6's continuum, with the reason."""
     user = signed_in(request)
@@ -256,6 +257,7 @@ def cast_vote(request: HttpRequest, proposal_id: int, payload: VoteIn) -> Status
 
 
 @router.post("/coordination/proposals/{proposal_id}/close", response=ProposalOut, auth=SIGNED_IN)
+@idempotent
 def close_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """The lead closes the vote; the result is recorded and shown to every member."""
     user = signed_in(request)

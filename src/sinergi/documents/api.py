@@ -16,6 +16,7 @@ from sinergi.api.auth import PUBLIC, SIGNED_IN, caller, signed_in
 from sinergi.api.errors import problem
 from sinergi.cases.access import access_case
 from sinergi.core.errors import NotFound
+from sinergi.core.idempotency import idempotent
 from sinergi.documents import actions, verification
 from sinergi.documents.access import access_decision, access_decision_to_annul, decision_for_case
 from sinergi.documents.forms import MAX_PDF_BYTES
@@ -149,6 +150,7 @@ def decision_pdf(request: HttpRequest, decision_id: str) -> HttpResponse:
 
 
 @router.post("/decisions/{decision_id}/annul", response=DecisionOut, auth=SIGNED_IN)
+@idempotent
 def annul(request: HttpRequest, decision_id: str, payload: AnnulIn) -> dict[str, Any]:
     decision = access_decision_to_annul(caller(request), decision_id)
     actions.annul_decision(

@@ -400,6 +400,7 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any
 
 
 @router.post("/grants/{grant_id}/revoke", response=GrantOut, auth=SIGNED_IN)
+@idempotent
 def revoke_grant(request: HttpRequest, grant_id: int, payload: RevokeIn) -> dict[str, Any]:
     grant = access.access_grant(signed_in(request), grant_id)
     actions.revoke_grant(acting_user=signed_in(request), grant=grant, reason=payload.reason)
@@ -407,6 +408,7 @@ def revoke_grant(request: HttpRequest, grant_id: int, payload: RevokeIn) -> dict
 
 
 @router.post("/grants/{grant_id}/publish", response=GrantOut, auth=SIGNED_IN)
+@idempotent
 def publish_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
     grant = access.access_grant(signed_in(request), grant_id)
     actions.publish_grant(acting_user=signed_in(request), grant=grant)
