@@ -53,3 +53,20 @@ def test_every_4xx_is_a_problem_detail(client: Client, method: str, path: str, s
     assert body["type"] == "about:blank"
     assert set(body) >= {"title", "detail", "instance", "request_id"}
     assert body["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "offset=220819091174966280847360",
+        "offset=10000001",
+        "limit=1000000000000000000000",
+        "limit=501",
+    ],
+)
+def test_a_page_past_any_bound_is_refused_not_overflowed(client: Client, query: str) -> None:
+    """Found by fuzzing: an offset past 64 bits reached the database and answered 500."""
+    response = client.get(f"/api/v1/agencies?{query}")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] in {"offset", "limit"}

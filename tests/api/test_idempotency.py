@@ -4,6 +4,7 @@ and a new POST endpoint without the decorator (and not a pure read) fails here."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -301,3 +302,26 @@ def test_a_large_upload_is_fingerprinted_by_its_bytes(as_user: Any, settings: An
     assert big.send("big-1").json() == first.json()
     assert big.send("big-1", other=True).json()["code"] == "idempotency_key_reused"
     assert Attachment.objects.filter(complaint__tracking_number=number).count() == 1
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def test_a_double_submitted_complaint_form_files_one_complaint(as_user: Any) -> None:
+    """The form carries a one-time token; the second submit finds the first complaint."""
+    siti = as_user("siti")
+    page = siti.get("/pengaduan/baru/").content.decode()
+    match = re.search(r'name="once" value="([^"]+)"', page)
+    assert match is not None
+    form = {"text": TEXT, "region_code": "32.73.02", "kind": "pengaduan", "category": "",
+            "confidentiality": "public", "once": match.group(1)}  # fmt: skip
+    before = Complaint.objects.count()
+    first, again = siti.post("/pengaduan/baru/", form), siti.post("/pengaduan/baru/", form)
+    assert first.status_code == again.status_code == 302, first.content
+    assert first["Location"] == again["Location"]
+    assert Complaint.objects.count() == before + 1
+    fresh = re.search(r'name="once" value="([^"]+)"', siti.get("/pengaduan/baru/").content.decode())
+    assert fresh is not None
+    assert fresh.group(1) != match.group(1)
+    assert siti.post("/pengaduan/baru/", {**form, "once": fresh.group(1)}).status_code == 302
+    assert Complaint.objects.count() == before + 2

@@ -49,8 +49,10 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         },
     },
 }
-#: The problem answers any operation may give; 401 only where a signed-in caller is needed.
+#: The problem answers an operation may give: 400 only where it takes a body, 401 only where
+#: a signed-in caller is needed.
 PROBLEMS = {
+    400: "The body cannot be parsed (not JSON, or not the form the operation takes).",
     401: "Not signed in, or the bearer token is not valid.",
     403: "The caller may not do this.",
     404: "Not found, or not visible to the caller.",
@@ -101,6 +103,8 @@ class SinergiAPI(NinjaAPI):
                     details.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
                 for status in PROBLEMS:
                     if status == 401 and op_id in public:
+                        continue
+                    if status == 400 and "requestBody" not in details:
                         continue
                     details["responses"].setdefault(
                         status, {"$ref": f"#/components/responses/Problem{status}"}

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sinergi.core.idempotency.once_context",
             ],
         },
     },
@@ -238,6 +239,7 @@ LOGGING: dict[str, Any] = {
 # --- API ------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 # --- Sinergi --------------------------------------------------------------------------------
 # Unconfirmed legal points ([U] in the domain brief) are settings, not constants.

@@ -10,10 +10,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sinergi.accounts.models import User
 from sinergi.api.auth import SIGNED_IN, signed_in
+from sinergi.api.pagination import Pages
 from sinergi.coordination import access, actions, readiness, reading
 from sinergi.coordination.actions.common import agency_by_code, refuse
 from sinergi.coordination.models import ActionItem, Membership, ReadinessAssessment
@@ -48,7 +49,7 @@ router = Router(tags=["coordination"])
 
 
 @router.get("/coordination/bodies", response=list[BodySummaryOut], auth=SIGNED_IN)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_bodies(request: HttpRequest) -> list[dict[str, Any]]:
     """The bodies the caller's agency is (or was) a member of, or leads or coordinates."""
     return [reading.body_summary(b) for b in access.visible_bodies(signed_in(request))]

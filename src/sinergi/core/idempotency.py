@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.functional import SimpleLazyObject
 from ninja import Status
 from ninja.responses import NinjaJSONEncoder
 
@@ -130,3 +132,56 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def is_idempotent(view: Callable[..., Any]) -> bool:
     return bool(getattr(view, MARK, False))
+
+
+# --- Pages ------------------------------------------------------------------------------------
+#: The hidden field a creating page form carries: a fresh random token each time it is shown.
+FORM_FIELD = "once"
+
+
+def form_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def once_context(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: ``{{ once_token }}`` for the hidden field of a creating form."""
+    return {"once_token": SimpleLazyObject(form_token)}
+
+
+def submit_once(
+    request: HttpRequest, user: Any, run: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run a page form's action once per form token: a double click or a resent page gets the
+    first answer (``run`` returns it as JSON-able data, e.g. where to go next) and creates
+    nothing. Without a token (an old page, a script) the action just runs."""
+    token = request.POST.get(FORM_FIELD, "")
+    if not token or len(token) > 64:
+        return run()
+    key = f"form:{token}"
+    endpoint = f"POST {request.path}"[:_ENDPOINT_MAX]
+    done = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if done is not None:
+        return dict(done.body) if done.endpoint == endpoint else run()
+    try:
+        with transaction.atomic():
+            body = run()
+            try:
+                with transaction.atomic():
+                    IdempotencyRecord.objects.create(
+                        user=user,
+                        key=key,
+                        endpoint=endpoint,
+                        request_hash=token,
+                        status=303,
+                        body=body,
+                    )
+            except IntegrityError:
+                raise _AlreadySent from None  # undoes this run whole
+    except _AlreadySent:
+        # The first of two concurrent submits committed: answer with what it did.
+        return dict(IdempotencyRecord.objects.get(user=user, key=key).body)
+    return body
+
+
+class _AlreadySent(Exception):
+    pass
