@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -70,3 +71,27 @@ def test_a_page_past_any_bound_is_refused_not_overflowed(client: Client, query: 
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"] in {"offset", "limit"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/cases/B%00X", None),
+        ("get", "/api/v1/agencies?region=31%00", None),
+        ("get", "/api/v1/complaints/statistics?agency=%00", None),
+        ("post", "/api/v1/complaints/route", {"text": "Jalan\x00 rusak", "region_code": "32.73"}),
+        ("post", "/api/v1/citizens/nik-check", {"nik": "3171\x00"}),
+    ],
+)
+def test_a_nul_character_is_refused_before_it_reaches_the_database(
+    as_user: Any, method: str, path: str, body: dict[str, str] | None
+) -> None:
+    """Found by fuzzing on PostgreSQL, which cannot store or compare text with NUL (500)."""
+    client = as_user("siti")
+    if body is None:
+        response = getattr(client, method)(path)
+    else:
+        response = getattr(client, method)(path, body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "nul_character"
