@@ -325,3 +325,26 @@ def test_a_double_submitted_complaint_form_files_one_complaint(as_user: Any) -> 
     assert fresh.group(1) != match.group(1)
     assert siti.post("/pengaduan/baru/", {**form, "once": fresh.group(1)}).status_code == 302
     assert Complaint.objects.count() == before + 2
+
+
+def test_a_double_submitted_walk_in_application_takes_one_case(as_user: Any) -> None:
+    """The front desk's second click shows the first receipt and PIN, not a second case."""
+    desk = as_user("desk.samsat.jakpus")
+    page = desk.get("/desk/?service=samsat-tahunan/satu-atap").content.decode()
+    match = re.search(r'name="once" value="([^"]+)"', page)
+    assert match is not None
+    form = {"service": "samsat-tahunan/satu-atap", "citizen-nik": "3273015708950003",
+            "citizen-full_name": "Dewi Anggraini", "citizen-email": "", "once": match.group(1),
+            **{k: str(v) for k, v in CAR.items()}}  # fmt: skip
+    before = Case.objects.count()
+    first, again = desk.post("/desk/", form), desk.post("/desk/", form)
+    receipts = [
+        re.search(
+            r'id="receipt-number">([^<]+)<.*id="receipt-pin">(\d{6})<', r.content.decode(), re.S
+        )
+        for r in (first, again)
+    ]
+    assert receipts[0] is not None
+    assert receipts[1] is not None
+    assert receipts[0].groups() == receipts[1].groups()
+    assert Case.objects.count() == before + 1
