@@ -11,12 +11,15 @@ A longer hunt: ``SINERGI_FUZZ_EXAMPLES=50 SINERGI_FUZZ_COVERAGE=1 pytest tests/a
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
 from schemathesis.checks import not_a_server_error
@@ -68,6 +71,20 @@ app = get_wsgi_application()
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def in_test_transaction() -> Iterator[None]:
+    """Requests go through the real WSGI handler, whose end-of-request signal closes the
+    database connection (the test client disconnects it too): on PostgreSQL that would close
+    the test's transaction under it."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 @schema.parametrize()
 @settings(
@@ -77,6 +94,8 @@ pytestmark = pytest.mark.django_db
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_answer_is_documented(case: Case[Any], role: str | None, bearer: Any) -> None:
+def test_every_answer_is_documented(
+    case: Case[Any], role: str | None, bearer: Any, in_test_transaction: None
+) -> None:
     headers = bearer(role) if role else {}
     case.call_and_validate(app=app, base_url="http://localhost", headers=headers, checks=CHECKS)
