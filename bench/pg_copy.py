@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,12 +47,41 @@ def recreate(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def copy(sqlite_path: Path, url: str) -> dict[str, int]:
+def _columns(target: psycopg.Connection[tuple[str]], table: str) -> list[str]:
+    return [
+        row[0]
+        for row in target.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
+            (table,),
+        )
+    ]
+
+
+def copy_table(sqlite_path: Path, url: str, table: str) -> tuple[str, int, float]:
+    """One table in its own connections (several tables are copied side by side)."""
     source = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
-    counts: dict[str, int] = {}
+    started, n = time.perf_counter(), 0
     with psycopg.connect(url) as target:
         target.execute("SET TIME ZONE 'UTC'")  # SQLite holds UTC times without an offset
-        target.execute("SET session_replication_role = replica")  # no FK triggers while copying
+        target.execute("SET session_replication_role = replica")  # no FK triggers, as a restore
+        target.execute("SET synchronous_commit = off")
+        quoted = ", ".join(f'"{c}"' for c in _columns(target, table))
+        rows = source.execute(f'SELECT {quoted} FROM "{table}"')  # noqa: S608
+        with target.cursor().copy(f'COPY "{table}" ({quoted}) FROM STDIN') as out:
+            for row in rows:
+                out.write_row(row)
+                n += 1
+        target.commit()
+    return table, n, time.perf_counter() - started
+
+
+def copy(sqlite_path: Path, url: str, jobs: int) -> dict[str, int]:
+    source = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    present = {
+        row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type='table'")
+    }
+    with psycopg.connect(url) as target:
         tables = [
             row[0]
             for row in target.execute(
@@ -59,32 +89,23 @@ def copy(sqlite_path: Path, url: str) -> dict[str, int]:
             )
             if row[0] not in SKIP
         ]
-        present = {
-            row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
         target.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
-        for table in tables:
-            if table not in present:
-                continue
-            columns = [
-                row[0]
-                for row in target.execute(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
-                    (table,),
-                )
-            ]
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            started, n = time.perf_counter(), 0
-            rows = source.execute(f'SELECT {quoted} FROM "{table}"')  # noqa: S608
-            with target.cursor().copy(f'COPY "{table}" ({quoted}) FROM STDIN') as out:
-                for row in rows:
-                    out.write_row(row)
-                    n += 1
+        target.commit()
+    tables = [t for t in tables if t in present]
+    # Largest first, so the long tables do not wait at the end.
+    size = {
+        t: source.execute(f'SELECT max(rowid) FROM "{t}"').fetchone()[0] or 0  # noqa: S608
+        for t in tables
+    }
+    tables.sort(key=lambda t: -size[t])
+    counts: dict[str, int] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(copy_table, sqlite_path, url, t) for t in tables]
+        for future in as_completed(futures):
+            table, n, seconds = future.result()
             counts[table] = n
             if n:
-                print(f"  {table}: {n:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
-        target.commit()
+                print(f"  {table}: {n:,} rows in {seconds:.1f} s", flush=True)
     return counts
 
 
@@ -92,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sqlite", type=Path, required=True)
     parser.add_argument("--database-url", required=True)
+    parser.add_argument("--jobs", type=int, default=3, help="Tables copied side by side.")
     args = parser.parse_args()
     host = urlsplit(args.database_url).hostname
     if host not in {"127.0.0.1", "localhost", "::1"}:
@@ -100,7 +122,7 @@ def main() -> None:
     started = time.perf_counter()
     recreate(args.database_url)
     subprocess.run([SINERGI, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    counts = copy(args.sqlite, args.database_url)
+    counts = copy(args.sqlite, args.database_url, args.jobs)
     reset = subprocess.run(
         [SINERGI, "sqlsequencereset", *_apps(env)],
         env=env, check=True, capture_output=True, text=True, cwd=ROOT,

@@ -30,6 +30,7 @@ from sinergi.cases.models import Case, CaseStep, Objection
 from sinergi.catalog.definitions import StepKind
 from sinergi.catalog.models import ProcessDefinition, Service
 from sinergi.core.errors import Conflict, Forbidden, NotFound
+from sinergi.core.idempotency import submit_once
 from sinergi.portal import access as portal_access
 from sinergi.portal import actions as portal_actions
 from sinergi.portal import progress
@@ -506,7 +507,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     person = WalkInForm(request.POST or None, prefix="citizen")
     form = ApplicationForm(service.form, request.POST or None)
     if request.method == "POST" and person.is_valid() and form.is_valid():
-        try:
+
+        def take() -> dict[str, Any]:
             citizen = _walk_in(
                 WalkInCitizen(
                     nik=person.cleaned_data["nik"],
@@ -521,6 +523,11 @@ def desk(request: HttpRequest) -> HttpResponse:
                 data=form.application_data(),
                 citizen=citizen,
             )
+            return {"receipt_number": case.receipt_number, "pin": pin}
+
+        try:
+            # A double click answers with the first receipt (and its PIN) instead of a second case.
+            taken = submit_once(request, user, take)
         except RuleError as error:
             for violation in error.violations:
                 target = person if violation.field in {"nik", "citizen"} else form
@@ -529,7 +536,12 @@ def desk(request: HttpRequest) -> HttpResponse:
         except Forbidden as error:
             form.add_error(None, str(error))
         else:
-            return render(request, "backoffice/desk_receipt.html", {"case": case, "pin": pin})
+            case = Case.objects.select_related("service", "citizen").get(
+                receipt_number=taken["receipt_number"]
+            )
+            return render(
+                request, "backoffice/desk_receipt.html", {"case": case, "pin": taken["pin"]}
+            )
     return render(
         request,
         "backoffice/desk.html",

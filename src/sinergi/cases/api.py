@@ -310,6 +310,7 @@ def my_tasks(
 
 
 @router.post("/cases/{receipt}/steps/{step_id}/claim", response=CaseOut, auth=SIGNED_IN)
+@idempotent
 def claim(request: HttpRequest, receipt: str, step_id: str) -> dict[str, Any]:
     user = signed_in(request)
     case = access_case(user, _receipt(receipt))
@@ -317,6 +318,7 @@ def claim(request: HttpRequest, receipt: str, step_id: str) -> dict[str, Any]:
 
 
 @router.post("/cases/{receipt}/steps/{step_id}/act", response=CaseOut, auth=SIGNED_IN)
+@idempotent
 def act(request: HttpRequest, receipt: str, step_id: str, payload: ActIn) -> dict[str, Any]:
     user = signed_in(request)
     case = access_case(user, _receipt(receipt))
@@ -334,6 +336,7 @@ def act(request: HttpRequest, receipt: str, step_id: str, payload: ActIn) -> dic
 
 
 @router.post("/cases/{receipt}/revise", response=CaseOut, auth=SIGNED_IN)
+@idempotent
 def revise(request: HttpRequest, receipt: str, payload: ReviseIn) -> dict[str, Any]:
     user = signed_in(request)
     case = access_case(user, _receipt(receipt))
@@ -380,6 +383,7 @@ def object_to(request: HttpRequest, receipt: str, payload: ObjectionIn) -> Statu
 
 
 @router.post("/cases/{receipt}/objection/decide", response=ObjectionOut, auth=SIGNED_IN)
+@idempotent
 def decide_objection(
     request: HttpRequest, receipt: str, payload: ObjectionDecisionIn
 ) -> dict[str, Any]:
@@ -392,6 +396,7 @@ def decide_objection(
 
 
 @router.post("/cases/{receipt}/withdraw", response=CaseOut, auth=SIGNED_IN)
+@idempotent
 def withdraw(request: HttpRequest, receipt: str, payload: WithdrawIn) -> dict[str, Any]:
     user = signed_in(request)
     case = access_case(user, _receipt(receipt))

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sinergi.core.middleware.RequestIdMiddleware",
+    "sinergi.core.nul.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sinergi.core.idempotency.once_context",
             ],
         },
     },
@@ -249,6 +251,7 @@ LOGGING: dict[str, Any] = {
 # --- API ------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 # --- Sinergi --------------------------------------------------------------------------------
 # Unconfirmed legal points ([U] in the domain brief) are settings, not constants.

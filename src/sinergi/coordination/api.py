@@ -10,10 +10,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sinergi.accounts.models import User
 from sinergi.api.auth import SIGNED_IN, signed_in
+from sinergi.api.pagination import Pages
 from sinergi.coordination import access, actions, readiness, reading
 from sinergi.coordination.actions.common import agency_by_code, refuse
 from sinergi.coordination.models import ActionItem, Membership, ReadinessAssessment
@@ -48,7 +49,7 @@ router = Router(tags=["coordination"])
 
 
 @router.get("/coordination/bodies", response=list[BodySummaryOut], auth=SIGNED_IN)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_bodies(request: HttpRequest) -> list[dict[str, Any]]:
     """The bodies the caller's agency is (or was) a member of, or leads or coordinates."""
     return [reading.body_summary(b) for b in access.visible_bodies(signed_in(request))]
@@ -137,6 +138,7 @@ def add_secondment(
 
 
 @router.post("/coordination/bodies/{code}/relation", response=BodyOut, auth=SIGNED_IN)
+@idempotent
 def move_relation(request: HttpRequest, code: str, payload: RelationIn) -> dict[str, Any]:
     """Move the body (or one of its programmes) along Perry 6's continuum, with the reason."""
     user = signed_in(request)
@@ -256,6 +258,7 @@ def cast_vote(request: HttpRequest, proposal_id: int, payload: VoteIn) -> Status
 
 
 @router.post("/coordination/proposals/{proposal_id}/close", response=ProposalOut, auth=SIGNED_IN)
+@idempotent
 def close_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """The lead closes the vote; the result is recorded and shown to every member."""
     user = signed_in(request)

@@ -17,6 +17,7 @@ from sinergi.api.errors import problem
 from sinergi.cases.access import access_case
 from sinergi.core import uploads
 from sinergi.core.errors import NotFound
+from sinergi.core.idempotency import idempotent
 from sinergi.documents import actions, verification
 from sinergi.documents.access import access_decision, access_decision_to_annul, decision_for_case
 from sinergi.documents.forms import max_pdf_bytes
@@ -150,6 +151,7 @@ def decision_pdf(request: HttpRequest, decision_id: str) -> HttpResponse:
 
 
 @router.post("/decisions/{decision_id}/annul", response=DecisionOut, auth=SIGNED_IN)
+@idempotent
 def annul(request: HttpRequest, decision_id: str, payload: AnnulIn) -> dict[str, Any]:
     decision = access_decision_to_annul(caller(request), decision_id)
     actions.annul_decision(

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sinergi.accounts.models import User
 from sinergi.api.auth import PUBLIC, SIGNED_IN, caller, signed_in
+from sinergi.api.pagination import Pages
 from sinergi.core.idempotency import idempotent
 from sinergi.registry import access, actions
 from sinergi.registry.authority import Basis, GrantKind, Scope
@@ -69,7 +70,7 @@ def _region(r: Region) -> dict[str, Any]:
 
 
 @router.get("/regions", response=list[RegionOut], auth=PUBLIC)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_regions(request: HttpRequest, filters: Query[RegionFilter]) -> list[dict[str, Any]]:
     regions = Region.objects.select_related("source_list").order_by("code")
     if not filters.include_retired:
@@ -135,7 +136,7 @@ def _agency(a: Agency) -> dict[str, Any]:
 
 
 @router.get("/agencies", response=list[AgencyOut], auth=PUBLIC)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_agencies(request: HttpRequest, filters: Query[AgencyFilter]) -> list[dict[str, Any]]:
     agencies = Agency.objects.select_related("parent").order_by("code")
     if filters.level:
@@ -232,7 +233,7 @@ def _official(user: User) -> dict[str, Any]:
 
 
 @router.get("/officials", response=list[OfficialOut], auth=SIGNED_IN)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_officials(request: HttpRequest) -> list[dict[str, Any]]:
     officials = access.visible_officials(signed_in(request)).order_by("username")
     return _LazyMap(officials, _official)  # type: ignore[return-value]
@@ -320,7 +321,7 @@ def _grants(caller: Any) -> QuerySet[AuthorityGrant]:
 
 
 @router.get("/grants", response=list[GrantOut], auth=PUBLIC)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_grants(
     request: HttpRequest, agency: str | None = None, position: str | None = None
 ) -> list[dict[str, Any]]:
@@ -400,6 +401,7 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any
 
 
 @router.post("/grants/{grant_id}/revoke", response=GrantOut, auth=SIGNED_IN)
+@idempotent
 def revoke_grant(request: HttpRequest, grant_id: int, payload: RevokeIn) -> dict[str, Any]:
     grant = access.access_grant(signed_in(request), grant_id)
     actions.revoke_grant(acting_user=signed_in(request), grant=grant, reason=payload.reason)
@@ -407,6 +409,7 @@ def revoke_grant(request: HttpRequest, grant_id: int, payload: RevokeIn) -> dict
 
 
 @router.post("/grants/{grant_id}/publish", response=GrantOut, auth=SIGNED_IN)
+@idempotent
 def publish_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
     grant = access.access_grant(signed_in(request), grant_id)
     actions.publish_grant(acting_user=signed_in(request), grant=grant)

@@ -184,6 +184,7 @@ def file(request: HttpRequest, payload: ComplaintIn) -> Status[dict[str, Any]]:
 
 
 @router.post("/complaints/{number}/attachments", response={201: ComplaintOut}, auth=SIGNED_IN)
+@idempotent
 def attach(request: HttpRequest, number: str, upload: File[UploadedFile]) -> Status[dict[str, Any]]:
     """A photo (JPEG, PNG, WebP), a video (MP4) or a PDF, checked by content and size."""
     user = signed_in(request)
@@ -222,6 +223,7 @@ def get_complaint(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/complaints/{number}/verify", response=ComplaintOut, auth=SIGNED_IN)
+@idempotent
 def verify(request: HttpRequest, number: str, payload: ComplaintAgencyIn) -> dict[str, Any]:
     """Verifikasi: the coordinator disposes the complaint to the competent agency."""
     user = signed_in(request)
@@ -233,6 +235,7 @@ def verify(request: HttpRequest, number: str, payload: ComplaintAgencyIn) -> dic
 
 
 @router.post("/complaints/{number}/defer", response=ComplaintOut, auth=SIGNED_IN)
+@idempotent
 def defer(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
@@ -241,6 +244,7 @@ def defer(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> dict
 
 
 @router.post("/complaints/{number}/resume", response=ComplaintOut, auth=SIGNED_IN)
+@idempotent
 def resume(request: HttpRequest, number: str, payload: ComplaintMessageIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
@@ -249,6 +253,7 @@ def resume(request: HttpRequest, number: str, payload: ComplaintMessageIn) -> di
 
 
 @router.post("/complaints/{number}/archive", response=ComplaintOut, auth=SIGNED_IN)
+@idempotent
 def archive(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
@@ -257,6 +262,7 @@ def archive(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> di
 
 
 @router.post("/complaints/{number}/decline", response=ComplaintOut, auth=SIGNED_IN)
+@idempotent
 def decline(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> dict[str, Any]:
     """Bukan wewenang: the agency returns the complaint to the coordinator, with a reason."""
     user = signed_in(request)
@@ -266,6 +272,7 @@ def decline(request: HttpRequest, number: str, payload: ComplaintReasonIn) -> di
 
 
 @router.post("/complaints/{number}/reroute", response=ComplaintOut, auth=SIGNED_IN)
+@idempotent
 def reroute(request: HttpRequest, number: str, payload: ComplaintAgencyIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
@@ -276,6 +283,7 @@ def reroute(request: HttpRequest, number: str, payload: ComplaintAgencyIn) -> di
 
 
 @router.post("/complaints/{number}/follow-up", response=ComplaintOut, auth=SIGNED_IN)
+@idempotent
 def follow_up(request: HttpRequest, number: str, payload: ComplaintMessageIn) -> dict[str, Any]:
     user = signed_in(request)
     complaint = access_complaint(user, number)
@@ -284,6 +292,7 @@ def follow_up(request: HttpRequest, number: str, payload: ComplaintMessageIn) ->
 
 
 @router.post("/complaints/{number}/rate", response=ComplaintOut, auth=SIGNED_IN)
+@idempotent
 def rate(request: HttpRequest, number: str, payload: ComplaintRateIn) -> dict[str, Any]:
     """The complainant rates the follow-up (1-5): closes it, or reopens it with ``reopen``."""
     user = signed_in(request)
@@ -370,6 +379,7 @@ class IkmPopulationIn(Schema):
 
 
 @ikm_router.post("/ikm/surveys/{survey_id}/population", response=IkmSurveyOut, auth=SIGNED_IN)
+@idempotent
 def population(request: HttpRequest, survey_id: int, payload: IkmPopulationIn) -> dict[str, Any]:
     """The unit's head records how many people it served in the period (for the sample)."""
     survey = access_survey(survey_id)

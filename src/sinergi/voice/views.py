@@ -21,6 +21,7 @@ from sinergi.accounts.models import User
 from sinergi.cases.access import access_case
 from sinergi.cases.calendar_service import platform_calendar
 from sinergi.core.errors import Conflict, Forbidden, NotFound
+from sinergi.core.idempotency import submit_once
 from sinergi.registry.models import Agency, Region
 from sinergi.rules import RuleError
 from sinergi.voice import actions, lifecycle
@@ -67,9 +68,11 @@ class FileComplaintView(LoginRequiredMixin, View):
             if upload is not None:
                 limit = int(settings.SINERGI_VOICE["ATTACHMENT_MAX_BYTES"])
                 uploads.append(actions.Upload(upload.name or "lampiran", upload.read(limit + 1)))
-            try:
+            user = _user(request)
+
+            def file() -> dict[str, Any]:
                 complaint = actions.file_complaint(
-                    acting_user=_user(request),
+                    acting_user=user,
                     text=form.cleaned_data["text"],
                     region_code=form.cleaned_data["region_code"],
                     kind=form.cleaned_data["kind"],
@@ -77,15 +80,19 @@ class FileComplaintView(LoginRequiredMixin, View):
                     confidentiality=form.cleaned_data["confidentiality"],
                     uploads=uploads,
                 )
+                return {"number": complaint.tracking_number}
+
+            try:
+                filed = submit_once(request, user, file)
             except RuleError as error:
                 add_rule_errors(form, error)
             else:
                 messages.success(
                     request,
                     gettext("Your report is filed. Its tracking number is %(number)s.")
-                    % {"number": complaint.tracking_number},
+                    % {"number": filed["number"]},
                 )
-                return redirect("voice:complaint", number=complaint.tracking_number)
+                return redirect("voice:complaint", number=filed["number"])
         return render(request, self.template, {"form": form}, status=422)
 
 
