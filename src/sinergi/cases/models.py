@@ -38,7 +38,12 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-submitted_at"]
         # The sweeper's deemed-approval query: open cases by due moment, from the index.
-        indexes = [models.Index(fields=["status", "deemed_due_at"])]
+        indexes = [
+            models.Index(fields=["status", "deemed_due_at"]),
+            # The coordinator view: a service's latest cases, and its decided ones by variant.
+            models.Index(fields=["service", "submitted_at"]),
+            models.Index(fields=["service", "decided_at", "definition"]),
+        ]
 
     def __str__(self) -> str:
         return self.receipt_number
