@@ -5,22 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_case_status_deemed_due'),
-        ('catalog', '0001_initial'),
-        ('citizens', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("cases", "0003_case_status_deemed_due"),
+        ("catalog", "0001_initial"),
+        ("citizens", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['service', 'submitted_at'], name='cases_case_service_6098d7_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["service", "submitted_at"], name="cases_case_service_6098d7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['service', 'decided_at', 'definition'], name='cases_case_service_b8d3d4_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["service", "decided_at", "definition"], name="cases_case_service_b8d3d4_idx"
+            ),
         ),
     ]
