@@ -328,25 +328,7 @@ class Templates:
                 plan.pop(0)
                 if current.claimed_by is not None:
                     continue
-                new, eff = engine.advance(
-                    definition, state, engine.Claim(sid, actor.id or 0), at, calendar
-                )
-                records.append(
-                    self._record(
-                        v,
-                        at,
-                        actor.id,
-                        False,
-                        "cases.claim",
-                        "",
-                        None,
-                        {"step": sid},
-                        eff,
-                        new,
-                        actor,
-                    )
-                )
-                state = new
+                state = self._claim(v, state, sid, actor, at, records)
                 continue
             step = definition.step(sid)
             outcome, reasons = self._outcome(step, move, returned, rng)
@@ -360,25 +342,7 @@ class Templates:
             else:
                 plan.pop(0)
             if rng.random() < 0.6 and current.claimed_by is None:
-                new, eff = engine.advance(
-                    definition, state, engine.Claim(sid, actor.id or 0), at, calendar
-                )
-                records.append(
-                    self._record(
-                        v,
-                        at,
-                        actor.id,
-                        False,
-                        "cases.claim",
-                        "",
-                        None,
-                        {"step": sid},
-                        eff,
-                        new,
-                        actor,
-                    )
-                )
-                state = new
+                state = self._claim(v, state, sid, actor, at, records)
             event = engine.Act(sid, actor.id or 0, outcome, reasons, {}, basis)
             new, eff = engine.advance(definition, state, event, at, calendar)
             new, eff = self._automatic(v, new, eff, at)
@@ -499,6 +463,26 @@ class Templates:
 
     def _point_code(self, v: Variant) -> str | None:
         return v.point_code if (v.desk and not v.online) else None
+
+    def _claim(
+        self,
+        v: Variant,
+        state: engine.CaseState,
+        sid: str,
+        actor: Actor,
+        at: datetime,
+        records: list[Record],
+    ) -> engine.CaseState:
+        """The official takes the step (a claim event and its audit entry); the new state."""
+        new, eff = engine.advance(
+            v.definition, state, engine.Claim(sid, actor.id or 0), at, self.calendar
+        )
+        records.append(
+            self._record(
+                v, at, actor.id, False, "cases.claim", "", None, {"step": sid}, eff, new, actor
+            )
+        )
+        return new
 
     def _record(
         self,
