@@ -21,7 +21,16 @@ from sinergi.registry.access import agency_ids_of
 from sinergi.registry.models import ServicePointStaff
 
 
+def _front_desk_points(caller: User) -> QuerySet[ServicePointStaff]:
+    now = timezone.now()
+    return ServicePointStaff.objects.filter(user=caller, valid_from__lte=now).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=now)
+    )
+
+
 def visible_cases(caller: User | AnonymousUser) -> QuerySet[Case]:
+    """The rule as SQL, for lists; ``may_see`` is the same rule for one loaded case (a test
+    checks that both agree for every role and case)."""
     cases = Case.objects.select_related("service", "definition", "citizen")
     if not isinstance(caller, User) or not caller.is_active:
         return cases.none()
@@ -34,19 +43,43 @@ def visible_cases(caller: User | AnonymousUser) -> QuerySet[Case]:
         if caller.role in {Role.COORDINATOR, Role.AGENCY_HEAD}:
             rule |= Q(service__coordinator_id__in=agencies)
     if caller.role == Role.FRONT_DESK:
-        now = timezone.now()
-        points = ServicePointStaff.objects.filter(user=caller, valid_from__lte=now).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=now)
-        )
-        rule |= Q(service_point_id__in=points.values("service_point_id"))
+        rule |= Q(service_point_id__in=_front_desk_points(caller).values("service_point_id"))
     return cases.filter(rule).distinct()
 
 
+def may_see(caller: User | AnonymousUser, case: Case) -> bool:
+    """Whether ``case`` is among ``visible_cases(caller)``, checked from the case itself: at
+    most one small query instead of the list's join (this runs on every case request)."""
+    if not isinstance(caller, User) or not caller.is_active:
+        return False
+    if caller.sees_everything:
+        return caller.role == Role.AUDITOR
+    if case.citizen.user_id == caller.pk:
+        return True
+    agencies = agency_ids_of(caller)
+    if agencies:
+        if caller.role in {Role.COORDINATOR, Role.AGENCY_HEAD} and (
+            case.service.coordinator_id in agencies
+        ):
+            return True
+        if CaseStep.objects.filter(
+            case=case, agency_id__in=agencies, activated_at__isnull=False
+        ).exists():
+            return True
+    if caller.role == Role.FRONT_DESK and case.service_point_id is not None:
+        return _front_desk_points(caller).filter(service_point_id=case.service_point_id).exists()
+    return False
+
+
 def access_case(caller: User | AnonymousUser, receipt_number: str) -> Case:
-    # No ``first()``: its ORDER BY id over the DISTINCT join can lead the planner to walk the
-    # primary key of a large table instead of the receipt number's unique index.
-    found = list(visible_cases(caller).filter(receipt_number=receipt_number).order_by()[:1])
-    if not found:
+    # No ``first()``: its ORDER BY id can lead the planner to walk the primary key of a large
+    # table instead of the receipt number's unique index.
+    found = list(
+        Case.objects.select_related("service", "definition", "citizen")
+        .filter(receipt_number=receipt_number)
+        .order_by()[:1]
+    )
+    if not found or not may_see(caller, found[0]):
         raise NotFound(receipt_number)
     return found[0]
 

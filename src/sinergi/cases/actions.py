@@ -34,7 +34,7 @@ from sinergi.documents.actions import issue_for_case
 from sinergi.registry.access import works_in
 from sinergi.registry.authority import Basis, Official, Scope, Tenure, resolve_authority
 from sinergi.registry.models import Agency, Position, ServicePoint, ServicePointStaff
-from sinergi.registry.resolve import authority_of, grants_for
+from sinergi.registry.resolve import authority_of, grant_rules_for
 from sinergi.rules import RuleError, Violation, gettext_noop
 
 
@@ -183,9 +183,10 @@ def _persist(
     definition = case.definition.parsed()
     agencies = {s.id: s.agency for s in definition.steps}
     agency_ids = _agency_ids(agencies.values())  # reference data: read before taking the lock
+    state = engine.to_json(new)
     with transaction.atomic():
         updated = Case.objects.filter(pk=case.pk, version=old.version).update(
-            state=engine.to_json(new),
+            state=state,
             version=new.version,
             status=new.status.value,
             decided_at=new.decided_at,
@@ -207,7 +208,7 @@ def _persist(
         transaction.on_commit(partial(notify_effects, case.pk, effects))
         if old.status in engine.OPEN_STATUSES and new.status not in engine.OPEN_STATUSES:
             transaction.on_commit(partial(case_completed, case.pk))
-    case.state = engine.to_json(new)
+    case.state = state
     case.version = new.version
     case.status = new.status.value
     case.decided_at = new.decided_at
@@ -249,7 +250,7 @@ def _automatic_basis(step: Step, now: datetime) -> dict[str, Any] | None:
     official = Official(
         id=SYSTEM, name="Sinergi", tenures=(Tenure(position.pk, now - timedelta(seconds=1)),)
     )
-    grants = [g.to_rule() for g in grants_for(official)]
+    grants = grant_rules_for(official)
     result = resolve_authority(
         grants, official, Scope(step.authority.service, step.authority.decision), now
     )

@@ -18,3 +18,19 @@ class CasesConfig(AppConfig):
             return sweep_sla.enqueue()
 
         register("sla-sweep", timedelta(minutes=1))(enqueue_sweep)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from sinergi.cases.models import JointLeaveDay
+        from sinergi.core.memo import forget
+
+        def calendar_changed(**_kwargs: object) -> None:
+            """A joint-leave day changed: the request reads the calendar again."""
+            forget()
+
+        post_save.connect(
+            calendar_changed, sender=JointLeaveDay, dispatch_uid="memo-leave-save", weak=False
+        )
+        post_delete.connect(
+            calendar_changed, sender=JointLeaveDay, dispatch_uid="memo-leave-del", weak=False
+        )

@@ -10,13 +10,19 @@ from django.db.models import Count, Max
 
 from sinergi.cases.calendar import WorkingCalendar
 from sinergi.cases.models import JointLeaveDay
+from sinergi.core.memo import memoised
 
 _lock = threading.Lock()
 _cached: tuple[tuple[object, ...], WorkingCalendar] | None = None
 
 
 def platform_calendar() -> WorkingCalendar:
-    """Built once per process and again only when the joint-leave data changed."""
+    """Built once per process and again only when the joint-leave data changed; within a
+    request, checked once."""
+    return memoised("calendar", _current)
+
+
+def _current() -> WorkingCalendar:
     global _cached
     counts = JointLeaveDay.objects.aggregate(n=Count("id"), last=Max("id"))
     stamp = (counts["n"], counts["last"], bool(settings.SINERGI["CUTI_BERSAMA_IS_WORKING"]))

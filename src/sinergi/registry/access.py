@@ -7,6 +7,7 @@ and to platform admins; to anyone else they do not exist (404, never 403).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from sinergi.accounts.models import User
 from sinergi.core.errors import NotFound
+from sinergi.core.memo import memoised
 from sinergi.registry.models import Appointment, AuthorityGrant
 
 Caller = AbstractBaseUser | AnonymousUser
@@ -25,31 +27,54 @@ def _user(caller: Caller) -> User | None:
     return caller if isinstance(caller, User) and caller.is_active else None
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A position an official holds, held or will hold, with its agency."""
+
+    position: int
+    agency: int
+    agency_code: str
+    valid_from: datetime
+    valid_to: datetime | None
+
+    def active_at(self, at: datetime) -> bool:
+        """As ``Appointment.objects.active_at``: from ``valid_from``, until before ``valid_to``."""
+        return self.valid_from <= at and (self.valid_to is None or self.valid_to > at)
+
+
+def appointments_of(user: User) -> tuple[Held, ...]:
+    """Every appointment of ``user`` (latest first): one query per request, whatever asks."""
+    return memoised(
+        ("appointments", user.pk),
+        lambda: tuple(
+            Held(*row)
+            for row in Appointment.objects.filter(user=user).values_list(
+                "position_id",
+                "position__agency_id",
+                "position__agency__code",
+                "valid_from",
+                "valid_to",
+            )
+        ),
+    )
+
+
 def agency_ids_of(caller: Caller, at: datetime | None = None) -> set[int]:
     """The agencies the caller works in now (through positions held at ``at``)."""
     user = _user(caller)
     if user is None:
         return set()
     at = at or timezone.now()
-    return set(
-        Appointment.objects.active_at(at)
-        .filter(user=user)
-        .values_list("position__agency_id", flat=True)
-    )
+    return {held.agency for held in appointments_of(user) if held.active_at(at)}
 
 
 def works_in(caller: Caller, agency_code: str, at: datetime | None = None) -> bool:
-    """Whether the caller holds a position in the agency ``agency_code`` now: one query, where
-    ``agency_ids_of`` and a lookup of the agency's id took two."""
+    """Whether the caller holds a position in the agency ``agency_code`` at ``at``."""
     user = _user(caller)
     if user is None:
         return False
     at = at or timezone.now()
-    return (
-        Appointment.objects.active_at(at)
-        .filter(user=user, position__agency__code=agency_code)
-        .exists()
-    )
+    return any(h.agency_code == agency_code and h.active_at(at) for h in appointments_of(user))
 
 
 def visible_officials(caller: Caller) -> QuerySet[User]:

@@ -3,43 +3,87 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from sinergi.accounts.models import User
-from sinergi.registry.authority import Basis, Official, Refusal, Scope, Tenure, resolve_authority
-from sinergi.registry.models import Appointment, AuthorityGrant
+from sinergi.registry.access import appointments_of
+from sinergi.registry.authority import (
+    Basis,
+    Grant,
+    GrantKind,
+    LegalBasis,
+    Official,
+    Refusal,
+    Scope,
+    Tenure,
+    resolve_authority,
+)
+from sinergi.registry.models import AuthorityGrant
+
+#: What ``AuthorityGrant.to_rule`` reads, as columns: the rules are built from rows, without
+#: making model instances of the grants and their positions (this runs on every act).
+_RULE_COLUMNS = (
+    "id", "kind", "holder_id", "holder__title", "grantor_id", "grantor__title", "source_id",
+    "services", "decisions", "regulation", "article", "url", "valid_from", "valid_to",
+    "revoked_at", "allows_onward_delegation",
+)  # fmt: skip
 
 
 def official_of(user: User) -> Official:
     tenures = tuple(
-        Tenure(position=a.position_id, valid_from=a.valid_from, valid_to=a.valid_to)
-        for a in Appointment.objects.filter(user=user).only("position_id", "valid_from", "valid_to")
+        Tenure(position=held.position, valid_from=held.valid_from, valid_to=held.valid_to)
+        for held in appointments_of(user)
     )
     return Official(id=user.pk, name=user.get_full_name() or user.get_username(), tenures=tenures)
 
 
-def grants_for(official: Official) -> list[AuthorityGrant]:
-    """Grants held by the official's positions, plus every grant up their chains."""
-    positions = {t.position for t in official.tenures}
-    grants: dict[int, AuthorityGrant] = {}
-    frontier = list(
-        AuthorityGrant.objects.filter(holder_id__in=positions).select_related("holder", "grantor")
+def _rule(row: tuple[Any, ...]) -> Grant:
+    (pk, kind, holder, holder_title, grantor, grantor_title, source, services, decisions,
+     regulation, article, url, valid_from, valid_to, revoked_at, onward) = row  # fmt: skip
+    return Grant(
+        id=pk,
+        kind=GrantKind(kind),
+        holder_position=holder,
+        holder_title=holder_title,
+        grantor_position=grantor,
+        grantor_title=grantor_title if grantor is not None else regulation,
+        source_grant=source,
+        services=frozenset(services),
+        decisions=frozenset(decisions),
+        legal_basis=LegalBasis(regulation=regulation, article=article, url=url),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        revoked_at=revoked_at,
+        allows_onward_delegation=onward,
     )
-    while frontier:
-        for grant in frontier:
-            grants[grant.pk] = grant
-        wanted = {g.source_id for g in frontier if g.source_id and g.source_id not in grants}
-        frontier = (
-            list(
-                AuthorityGrant.objects.filter(Q(pk__in=wanted)).select_related("holder", "grantor")
-            )
-            if wanted
-            else []
-        )
-    return list(grants.values())
+
+
+#: The grants held by some positions and every grant up their chains (``source``), in one
+#: recursive query (SQLite and PostgreSQL); UNION, not UNION ALL, so a cycle ends.
+_CHAIN = """
+    WITH RECURSIVE chain(id) AS (
+        SELECT id FROM registry_authoritygrant WHERE holder_id IN ({holders})
+        UNION
+        SELECT g.source_id FROM registry_authoritygrant g JOIN chain ON g.id = chain.id
+        WHERE g.source_id IS NOT NULL
+    )
+    SELECT id FROM chain
+"""
+
+
+def grant_rules_for(official: Official) -> list[Grant]:
+    """Grants held by the official's positions, plus every grant up their chains, as rules."""
+    holders = sorted({t.position for t in official.tenures})
+    if not holders:
+        return []
+    marks = ", ".join(["%s"] * len(holders))  # placeholders only: the ids are parameters
+    chain = RawSQL(_CHAIN.format(holders=marks), holders)  # noqa: S611
+    rows = AuthorityGrant.objects.filter(pk__in=chain).order_by().values_list(*_RULE_COLUMNS)
+    return [_rule(row) for row in rows]
 
 
 def authority_of(user: User, scope: Scope, at: datetime) -> Basis | Refusal:
     official = official_of(user)
-    return resolve_authority([g.to_rule() for g in grants_for(official)], official, scope, at)
+    return resolve_authority(grant_rules_for(official), official, scope, at)

@@ -1,0 +1,52 @@
+"""What one request reads more than once, read once: the caller's appointments, the working
+calendar. A request's answers are memoised in its context only, so nothing outlives the
+request and nothing crosses to another one (a worker's task, a management command and a test
+calling an action directly see no memo and read every time). A write that would change a
+memoised answer clears the whole memo (``forget``), so a request that appoints an official
+and then checks them sees the appointment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse
+
+_memo: ContextVar[dict[Hashable, Any] | None] = ContextVar("sinergi_request_memo", default=None)
+
+
+def memoised[T](key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per request for ``key``; every time outside a request."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return cast(T, memo[key])
+
+
+def forget() -> None:
+    """Drop what this request memoised (after a write that changes it)."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+@contextmanager
+def request_scope() -> Any:
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+class RequestMemoMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_scope():
+            return self.get_response(request)
