@@ -56,6 +56,7 @@ def _check_case(case: Case, steps: list[CaseStep], agency_codes: dict[int, str])
     for row in steps:
         raw = state["steps"][row.step_id]
         assert agency_codes[row.agency_id] == definition.step(row.step_id).agency
+        assert row.service_id == case.service_id  # copied from the case (the coordinator count)
         assert row.status == raw["status"]
         assert row.activated_at == _moment(raw["activated_at"])
         assert row.due_at == _moment(raw["due_at"])

@@ -100,6 +100,7 @@ def _sync_steps(
             [
                 CaseStep(
                     case=case,
+                    service_id=case.service_id,
                     step_id=sid,
                     agency_id=agency_ids[definition_agencies[sid]],
                     **_step_fields(state),

@@ -54,6 +54,12 @@ class CaseStep(models.Model):
     (inboxes, the sweeper, access checks)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    # The case's service, copied onto each step (a case's service never changes), so counts
+    # of a service's open steps read one index range without visiting the cases. No index of
+    # its own: the (service, status, agency, due_at) index below leads with it.
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     step_id = models.CharField(max_length=64)
     agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20)
@@ -76,6 +82,8 @@ class CaseStep(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "due_at"]),
             models.Index(fields=["status", "next_timeout_at"]),
+            # The coordinator view: open and late steps per agency of a service.
+            models.Index(fields=["service", "status", "agency", "due_at"]),
         ]
 
     def __str__(self) -> str:

@@ -183,7 +183,7 @@ class Template:
     submitted_at: Any
     decided_at: Any
     deemed_due_at: Any
-    steps: list[tuple[Any, ...]]  # step_id, agency_id, then the CaseStep fields
+    steps: list[tuple[Any, ...]]  # service_id, step_id, agency_id, then the CaseStep fields
     records: list[Record]
     year: int
 
@@ -555,6 +555,7 @@ class Templates:
         for sid, s in state.steps.items():
             steps.append(
                 (
+                    v.row.service_id,
                     sid,
                     v.agency_ids[v.definition.step(sid).agency],
                     s.status.value,
@@ -757,9 +758,10 @@ class Writer:
                 "%s, %s, JSON, %s, %s, %s, %s)"
             ),
             "step": (
-                "INSERT INTO cases_casestep (case_id, step_id, agency_id, status, activated_at, "
-                "due_at, done_at, next_timeout_at, claimed_by_id, acted_by_id, outcome, "
-                "escalation, basis) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, JSON)"
+                "INSERT INTO cases_casestep (case_id, service_id, step_id, agency_id, status, "
+                "activated_at, due_at, done_at, next_timeout_at, claimed_by_id, acted_by_id, "
+                "outcome, escalation, basis) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, JSON)"
             ),
             "event": (
                 "INSERT INTO cases_caseevent (case_id, at, kind, step_id, agency_id, actor_id, "
