@@ -95,14 +95,14 @@ def test_the_head_sees_open_and_late_steps_per_agency_over_every_case(
         (_name("dpmptsp-bandung"), 2, 1),
         (_name("dsdabm-bandung"), 1, 0),
     ]
-    assert izin["bottleneck"] == (_name("dlh-bandung"), 2)
+    assert izin["bottleneck"] == (_name("dlh-bandung"), 3, 2)
     # A tie on late and open steps: by name (Dinas Penanaman … before Dinas Sumber …).
     assert blocks["pbg-bandung"]["agencies"] == [
         (_name("dpmptsp-bandung"), 1, 1),
         (_name("dsdabm-bandung"), 1, 1),
     ]
     page = as_user("kepala.dpmptsp.bdg").get("/work/coordinator/").content.decode()
-    assert f"Titik hambatan: {_name('dlh-bandung')}" in page
+    assert f"Titik hambatan: {_name('dlh-bandung')} (3 tahap terbuka, 2 melewati tenggat)" in page
 
 
 def test_an_official_of_the_coordinating_agency_counts_only_the_cases_it_sees(

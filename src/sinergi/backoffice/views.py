@@ -604,10 +604,8 @@ def coordinator(request: HttpRequest) -> HttpResponse:
         waiting: dict[int, list[CaseStep]] = {}
         for step in active:
             waiting.setdefault(step.case_id, []).append(step)
+        # Ordered most late first, then most open: the first agency is the bottleneck.
         counts = per_agency.get(service.pk, [])
-        late = [(name, n_late) for name, _n, n_late in counts if n_late]
-        load = sorted(((name, n) for name, n, _late in counts), key=lambda item: -item[1])
-        bottleneck = (late or load)[:1]
         decided = dict(
             of_service.filter(decided_at__isnull=False)
             .order_by()
@@ -637,7 +635,7 @@ def coordinator(request: HttpRequest) -> HttpResponse:
             {
                 "service": service,
                 "cases": [(c, progress.status_label(c), waiting.get(c.pk, [])) for c in cases],
-                "bottleneck": bottleneck[0] if bottleneck else None,
+                "bottleneck": counts[0] if counts else None,
                 # (agency name, open steps, late steps): most late steps first, then the busiest.
                 "agencies": counts,
                 "variants": variants,
