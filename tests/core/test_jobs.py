@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
-from sinergi.core.jobs import TASK_LEASE, prune_task_results, requeue_abandoned_tasks
+from sinergi.core.jobs import (
+    TASK_LEASE,
+    prune_task_results,
+    purge_idempotency_records,
+    requeue_abandoned_tasks,
+)
+from sinergi.core.models import IdempotencyRecord
 from sinergi.core.periodic import JOBS, PeriodicJob
+from tests.cases.test_case_api import CAR
 
 
 def test_the_sla_sweep_and_the_pruning_are_registered() -> None:
@@ -63,3 +73,22 @@ def test_a_task_left_running_by_a_dead_worker_is_queued_again() -> None:
         "expired": "READY",
     }
     assert requeue_abandoned_tasks(now=now, host="web1", alive=lambda pid: pid == 102) == 0
+
+
+@pytest.mark.django_db
+def test_stored_answers_are_deleted_once_no_retry_may_come(bearer: Any) -> None:
+    """A submission's stored answer holds its tracking PIN: it is kept 24 hours, then purged."""
+    assert {job.name: job.every for job in JOBS}["purge-idempotency-records"] == timedelta(hours=1)
+    headers = bearer("siti")
+    body = {"service": "samsat-tahunan", "variant": "elektronik", "data": CAR}
+    for key in ("old", "recent"):
+        answer = Client().post("/api/v1/cases", body, content_type="application/json",
+                               headers={**headers, "Idempotency-Key": key})  # fmt: skip
+        assert answer.status_code == 201
+        assert IdempotencyRecord.objects.get(key=key).body["pin"] == answer.json()["pin"]
+    now = timezone.now()
+    IdempotencyRecord.objects.filter(key="old").update(created_at=now - timedelta(hours=25))
+    IdempotencyRecord.objects.filter(key="recent").update(created_at=now - timedelta(hours=23))
+    assert purge_idempotency_records(now) == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["recent"]
+    assert purge_idempotency_records(now) == 0

@@ -288,6 +288,9 @@ SINERGI: dict[str, Any] = {
     # at most this many bytes when read, and an archive may hold at most this many members.
     "UPLOAD_MAX_EXPANDED_BYTES": env_int("SINERGI_UPLOAD_MAX_EXPANDED_BYTES", 50_000_000),
     "UPLOAD_MAX_ARCHIVE_MEMBERS": env_int("SINERGI_UPLOAD_MAX_ARCHIVE_MEMBERS", 200),
+    # How long the answer to a request sent with an Idempotency-Key (or a page's one-time
+    # token) is kept for its retries, in hours; then it is deleted (a receipt's PIN among it).
+    "IDEMPOTENCY_KEEP_HOURS": env_int("SINERGI_IDEMPOTENCY_KEEP_HOURS", 24),
 }
 
 # --- Web pages (sinergi.web) ----------------------------------------------------------------

@@ -36,7 +36,8 @@ MARK = "sinergi_idempotent"
 DESCRIPTION = (
     "Optional, 1 to 255 printable characters, unique per caller. A retry with the same key "
     "and the same request returns the first answer and changes nothing; the same key with a "
-    "different request is refused (422, rule idempotency_key_reused)."
+    "different request is refused (422, rule idempotency_key_reused). A key is remembered "
+    "for 24 hours (by default): a retry after that is a new request."
 )
 _ENDPOINT_MAX = IdempotencyRecord._meta.get_field("endpoint").max_length or 300
 

@@ -35,6 +35,23 @@ def prune_task_results() -> None:
     call_command("prune_db_task_results", queue_name="*", min_age_days=2, verbosity=0)
 
 
+@register("purge-idempotency-records", timedelta(hours=1))
+def purge_idempotency_records(now: datetime | None = None) -> int:
+    """Stored answers to retried requests are kept only while a client may still retry
+    (``IDEMPOTENCY_KEEP_HOURS``): a submission's answer holds its receipt's tracking PIN in
+    clear, so it must not stay in the database for ever. Returns how many were deleted."""
+    from django.conf import settings
+
+    from sinergi.core.models import IdempotencyRecord
+
+    keep = timedelta(hours=int(settings.SINERGI["IDEMPOTENCY_KEEP_HOURS"]))
+    cutoff = (now or timezone.now()) - keep
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    if deleted:
+        logger.info("idempotency records purged", extra={"deleted": deleted})
+    return deleted
+
+
 def _pid_alive(pid: int) -> bool:
     """Whether another process with this id runs here. The worker calls the requeue between
     tasks, so a task still RUNNING under its own id was cut off (by a database outage)."""
