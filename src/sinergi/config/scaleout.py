@@ -64,6 +64,15 @@ def tasks_backend() -> str:
     return TASK_BACKENDS.get(name, name)
 
 
+def queue_in_database() -> bool:
+    """Whether tasks are queued in the database (the default): then a task is queued in the
+    transaction of the change that needs it, pruned by the worker and requeued after a crash
+    by it; Redis does both itself."""
+    from django.conf import settings
+
+    return bool(settings.TASKS["default"]["BACKEND"] == TASK_BACKENDS["database"])
+
+
 def rq_queues() -> dict[str, Any]:
     return {
         "default": {

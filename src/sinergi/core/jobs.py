@@ -26,11 +26,9 @@ def prune_task_results() -> None:
     """The SLA sweep is queued every minute; finished results older than two days go.
 
     Only the database backend keeps results; Redis expires its own (RQ's result TTL)."""
-    from django.conf import settings
+    from sinergi.config.scaleout import queue_in_database
 
-    from sinergi.config.scaleout import TASK_BACKENDS
-
-    if settings.TASKS["default"]["BACKEND"] != TASK_BACKENDS["database"]:
+    if not queue_in_database():
         return
     call_command("prune_db_task_results", queue_name="*", min_age_days=2, verbosity=0)
 

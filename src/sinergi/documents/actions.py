@@ -27,6 +27,7 @@ from sinergi.cases.models import Case
 from sinergi.cases.windows import window_end
 from sinergi.catalog.definitions import Duration, Unit
 from sinergi.citizens.nik import mask_nik, scrub_niks
+from sinergi.config.scaleout import queue_in_database
 from sinergi.core.errors import Conflict, Forbidden
 from sinergi.documents import content, payload, render
 from sinergi.documents.models import Annulment, Decision, DecisionCounter, SigningCertificate
@@ -159,19 +160,13 @@ def issue_for_case(
             "supersedes": facts.supersedes,
         },
     )
-    if _queue_in_database():
+    if queue_in_database():
         # Queued in the decision's own transaction: a crash right after the commit cannot
         # leave a decision that nobody will sign.
         _enqueue_signing(str(decision.pk))
     else:
         transaction.on_commit(lambda: _enqueue_signing(str(decision.pk)))
     return decision
-
-
-def _queue_in_database() -> bool:
-    from django.tasks import task_backends
-
-    return type(task_backends["default"]).__module__.startswith("django_tasks_db")
 
 
 def _enqueue_signing(decision_id: str) -> None:
