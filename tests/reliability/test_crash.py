@@ -29,6 +29,7 @@ are over). The figures are printed.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import random
@@ -220,7 +221,7 @@ class Client:
                     pass  # the first try is still running somewhere: ask again
                 else:
                     return error.code, answer, attempts
-            except (OSError, ConnectionError):  # refused, reset, timed out
+            except (OSError, http.client.HTTPException):  # refused, reset, timed out, cut off
                 self.stats.add(connection_errors=1)
                 server += 1
             if time.monotonic() > deadline:

@@ -125,7 +125,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                     "idempotency_key_in_flight",
                     gettext_noop("A request with this Idempotency-Key is being processed; retry."),
                 ) from None
-            return result
+            # The first answer is the stored one, as a retry will get it: through JSON and the
+            # response schema alike, so a time is written the same way in both.
+            return Status(status, body)
 
     setattr(wrapper, MARK, True)
     return wrapper
