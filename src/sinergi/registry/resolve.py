@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db.models.expressions import RawSQL
 
@@ -12,8 +11,6 @@ from sinergi.registry.access import appointments_of
 from sinergi.registry.authority import (
     Basis,
     Grant,
-    GrantKind,
-    LegalBasis,
     Official,
     Refusal,
     Scope,
@@ -21,14 +18,7 @@ from sinergi.registry.authority import (
     resolve_authority,
 )
 from sinergi.registry.models import AuthorityGrant
-
-#: What ``AuthorityGrant.to_rule`` reads, as columns: the rules are built from rows, without
-#: making model instances of the grants and their positions (this runs on every act).
-_RULE_COLUMNS = (
-    "id", "kind", "holder_id", "holder__title", "grantor_id", "grantor__title", "source_id",
-    "services", "decisions", "regulation", "article", "url", "valid_from", "valid_to",
-    "revoked_at", "allows_onward_delegation",
-)  # fmt: skip
+from sinergi.registry.models.grants import RULE_COLUMNS, rule_from_row
 
 
 def official_of(user: User) -> Official:
@@ -37,27 +27,6 @@ def official_of(user: User) -> Official:
         for held in appointments_of(user)
     )
     return Official(id=user.pk, name=user.get_full_name() or user.get_username(), tenures=tenures)
-
-
-def _rule(row: tuple[Any, ...]) -> Grant:
-    (pk, kind, holder, holder_title, grantor, grantor_title, source, services, decisions,
-     regulation, article, url, valid_from, valid_to, revoked_at, onward) = row  # fmt: skip
-    return Grant(
-        id=pk,
-        kind=GrantKind(kind),
-        holder_position=holder,
-        holder_title=holder_title,
-        grantor_position=grantor,
-        grantor_title=grantor_title if grantor is not None else regulation,
-        source_grant=source,
-        services=frozenset(services),
-        decisions=frozenset(decisions),
-        legal_basis=LegalBasis(regulation=regulation, article=article, url=url),
-        valid_from=valid_from,
-        valid_to=valid_to,
-        revoked_at=revoked_at,
-        allows_onward_delegation=onward,
-    )
 
 
 #: The grants held by some positions and every grant up their chains (``source``), in one
@@ -80,8 +49,8 @@ def grant_rules_for(official: Official) -> list[Grant]:
         return []
     marks = ", ".join(["%s"] * len(holders))  # placeholders only: the ids are parameters
     chain = RawSQL(_CHAIN.format(holders=marks), holders)  # noqa: S611
-    rows = AuthorityGrant.objects.filter(pk__in=chain).order_by().values_list(*_RULE_COLUMNS)
-    return [_rule(row) for row in rows]
+    rows = AuthorityGrant.objects.filter(pk__in=chain).order_by().values_list(*RULE_COLUMNS)
+    return [rule_from_row(row) for row in rows]
 
 
 def authority_of(user: User, scope: Scope, at: datetime) -> Basis | Refusal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,36 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.registry.authority import Grant, GrantKind, LegalBasis, Refusal, validate_grant
+
+#: The columns a grant's rule is made of, in ``rule_from_row``'s order: read as values when
+#: many grants are wanted (``registry.resolve``), without model instances.
+RULE_COLUMNS = (
+    "id", "kind", "holder_id", "holder__title", "grantor_id", "grantor__title", "source_id",
+    "services", "decisions", "regulation", "article", "url", "valid_from", "valid_to",
+    "revoked_at", "allows_onward_delegation",
+)  # fmt: skip
+
+
+def rule_from_row(row: tuple[Any, ...]) -> Grant:
+    """A grant as the pure rule engine sees it, from its ``RULE_COLUMNS``."""
+    (pk, kind, holder, holder_title, grantor, grantor_title, source, services, decisions,
+     regulation, article, url, valid_from, valid_to, revoked_at, onward) = row  # fmt: skip
+    return Grant(
+        id=pk,
+        kind=GrantKind(kind),
+        holder_position=holder,
+        holder_title=holder_title,
+        grantor_position=grantor,
+        grantor_title=grantor_title if grantor is not None else regulation,
+        source_grant=source,
+        services=frozenset(services),
+        decisions=frozenset(decisions),
+        legal_basis=LegalBasis(regulation=regulation, article=article, url=url),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        revoked_at=revoked_at,
+        allows_onward_delegation=onward,
+    )
 
 
 class AuthorityGrantQuerySet(models.QuerySet["AuthorityGrant"]):
@@ -98,22 +129,12 @@ class AuthorityGrant(models.Model):
 
     def to_rule(self) -> Grant:
         """This grant as the pure rule engine sees it (needs holder and grantor loaded)."""
-        return Grant(
-            id=self.pk or 0,
-            kind=GrantKind(self.kind),
-            holder_position=self.holder_id,
-            holder_title=self.holder.title,
-            grantor_position=self.grantor_id,
-            grantor_title=self.grantor.title if self.grantor else self.regulation,
-            source_grant=self.source_id,
-            services=frozenset(self.services),
-            decisions=frozenset(self.decisions),
-            legal_basis=LegalBasis(regulation=self.regulation, article=self.article, url=self.url),
-            valid_from=self.valid_from,
-            valid_to=self.valid_to,
-            revoked_at=self.revoked_at,
-            allows_onward_delegation=self.allows_onward_delegation,
-        )
+        return rule_from_row((
+            self.pk or 0, self.kind, self.holder_id, self.holder.title, self.grantor_id,
+            self.grantor.title if self.grantor else None, self.source_id, self.services,
+            self.decisions, self.regulation, self.article, self.url, self.valid_from,
+            self.valid_to, self.revoked_at, self.allows_onward_delegation,
+        ))  # fmt: skip
 
     def refusals(self) -> list[Refusal]:
         """What UU 30/2014 says against recording this grant, checked along its source chain."""
