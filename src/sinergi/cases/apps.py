@@ -19,18 +19,7 @@ class CasesConfig(AppConfig):
 
         register("sla-sweep", timedelta(minutes=1))(enqueue_sweep)
 
-        from django.db.models.signals import post_delete, post_save
-
         from sinergi.cases.models import JointLeaveDay
-        from sinergi.core.memo import forget
+        from sinergi.core.memo import forget_when_changed
 
-        def calendar_changed(**_kwargs: object) -> None:
-            """A joint-leave day changed: the request reads the calendar again."""
-            forget()
-
-        post_save.connect(
-            calendar_changed, sender=JointLeaveDay, dispatch_uid="memo-leave-save", weak=False
-        )
-        post_delete.connect(
-            calendar_changed, sender=JointLeaveDay, dispatch_uid="memo-leave-del", weak=False
-        )
+        forget_when_changed(JointLeaveDay)  # a request memoises the working calendar

@@ -7,11 +7,13 @@ and then checks them sees the appointment."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
 
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
 _memo: ContextVar[dict[Hashable, Any] | None] = ContextVar("sinergi_request_memo", default=None)
@@ -34,8 +36,21 @@ def forget() -> None:
         memo.clear()
 
 
+def _changed(**_kwargs: object) -> None:
+    forget()
+
+
+def forget_when_changed(*models: type[Model]) -> None:
+    """Clear the request's memo whenever a row of one of ``models`` is saved or deleted (for
+    the models a memoised answer is read from)."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(_changed, sender=model, dispatch_uid=f"memo-save-{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"memo-delete-{label}")
+
+
 @contextmanager
-def request_scope() -> Any:
+def request_scope() -> Iterator[None]:
     token = _memo.set({})
     try:
         yield

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,17 +8,8 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Government registry")
 
     def ready(self) -> None:
-        from sinergi.core.memo import forget
+        from sinergi.core.memo import forget_when_changed
         from sinergi.registry.models import Appointment, Position
 
-        def changed(**_kwargs: object) -> None:
-            """An appointment or a position changed: what the request read of them is stale."""
-            forget()
-
-        for model in (Appointment, Position):
-            post_save.connect(
-                changed, sender=model, dispatch_uid=f"memo-{model.__name__}-save", weak=False
-            )
-            post_delete.connect(
-                changed, sender=model, dispatch_uid=f"memo-{model.__name__}-del", weak=False
-            )
+        # A request memoises its caller's appointments, with each position's agency.
+        forget_when_changed(Appointment, Position)
