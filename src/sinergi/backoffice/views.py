@@ -24,7 +24,12 @@ from sinergi.accounts.models import User
 from sinergi.accounts.roles import AGENCY_ROLES, Role
 from sinergi.cases import actions as case_actions
 from sinergi.cases import engine, objections
-from sinergi.cases.access import access_case, agency_steps, visible_cases
+from sinergi.cases.access import (
+    SEES_COORDINATED_SERVICES,
+    access_case,
+    agency_steps,
+    visible_cases,
+)
 from sinergi.cases.api import WalkInCitizen, _walk_in
 from sinergi.cases.models import Case, CaseStep, Objection
 from sinergi.catalog.definitions import StepKind
@@ -565,7 +570,7 @@ def coordinator(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     # The coordinating agency's heads and coordinators see every case of the service
     # (cases.access); anyone else only the cases their agency had a step in.
-    every_case = user.role in {Role.COORDINATOR, Role.AGENCY_HEAD}
+    every_case = user.role in SEES_COORDINATED_SERVICES
     cases_of = Case.objects.all() if every_case else visible_cases(user)
     # Open and late steps per service and agency, counted in SQL from the steps' own copy of
     # their case's service: one range of the (service, status, agency, due_at) index per

@@ -20,6 +20,13 @@ from sinergi.core.errors import NotFound
 from sinergi.registry.access import agency_ids_of
 from sinergi.registry.models import ServicePointStaff
 
+#: The roles that see every case of the services their agency coordinates.
+SEES_COORDINATED_SERVICES = frozenset({Role.COORDINATOR, Role.AGENCY_HEAD})
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related("service", "definition", "citizen")
+
 
 def _front_desk_points(caller: User) -> QuerySet[ServicePointStaff]:
     now = timezone.now()
@@ -31,7 +38,7 @@ def _front_desk_points(caller: User) -> QuerySet[ServicePointStaff]:
 def visible_cases(caller: User | AnonymousUser) -> QuerySet[Case]:
     """The rule as SQL, for lists; ``may_see`` is the same rule for one loaded case (a test
     checks that both agree for every role and case)."""
-    cases = Case.objects.select_related("service", "definition", "citizen")
+    cases = _cases()
     if not isinstance(caller, User) or not caller.is_active:
         return cases.none()
     if caller.sees_everything:
@@ -40,7 +47,7 @@ def visible_cases(caller: User | AnonymousUser) -> QuerySet[Case]:
     agencies = agency_ids_of(caller)
     if agencies:
         rule |= Q(steps__agency_id__in=agencies, steps__activated_at__isnull=False)
-        if caller.role in {Role.COORDINATOR, Role.AGENCY_HEAD}:
+        if caller.role in SEES_COORDINATED_SERVICES:
             rule |= Q(service__coordinator_id__in=agencies)
     if caller.role == Role.FRONT_DESK:
         rule |= Q(service_point_id__in=_front_desk_points(caller).values("service_point_id"))
@@ -58,9 +65,7 @@ def may_see(caller: User | AnonymousUser, case: Case) -> bool:
         return True
     agencies = agency_ids_of(caller)
     if agencies:
-        if caller.role in {Role.COORDINATOR, Role.AGENCY_HEAD} and (
-            case.service.coordinator_id in agencies
-        ):
+        if caller.role in SEES_COORDINATED_SERVICES and (case.service.coordinator_id in agencies):
             return True
         if CaseStep.objects.filter(
             case=case, agency_id__in=agencies, activated_at__isnull=False
@@ -74,11 +79,7 @@ def may_see(caller: User | AnonymousUser, case: Case) -> bool:
 def access_case(caller: User | AnonymousUser, receipt_number: str) -> Case:
     # No ``first()``: its ORDER BY id can lead the planner to walk the primary key of a large
     # table instead of the receipt number's unique index.
-    found = list(
-        Case.objects.select_related("service", "definition", "citizen")
-        .filter(receipt_number=receipt_number)
-        .order_by()[:1]
-    )
+    found = list(_cases().filter(receipt_number=receipt_number).order_by()[:1])
     if not found or not may_see(caller, found[0]):
         raise NotFound(receipt_number)
     return found[0]
