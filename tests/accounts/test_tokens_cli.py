@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from sinergi.accounts.models import ApiToken
+from sinergi.accounts.models import ApiToken, User
 from sinergi.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,10 @@ def test_last_use_is_written_at_most_once_a_minute(client: Client) -> None:
     touched = ApiToken.objects.get(pk=token.pk).last_used_at
     assert touched is not None
     assert touched >= first
+
+
+def test_a_prefix_never_reads_as_a_command_line_option() -> None:
+    """One token in 64 would start with "-", which `tokens revoke PREFIX` takes for an option."""
+    user = User.objects.get(username="jasaraharja")
+    prefixes = [ApiToken.issue(user=user, name="p")[0].prefix for _ in range(400)]
+    assert not [p for p in prefixes if p.startswith("-")]

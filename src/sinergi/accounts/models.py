@@ -68,6 +68,8 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
         raw = "sng_" + secrets.token_urlsafe(32)
+        while raw[4] == "-":  # a prefix given to `sinergi tokens revoke` must not read as an option
+            raw = "sng_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[4:12], digest=_hash_token(raw))
         return token, raw
 
